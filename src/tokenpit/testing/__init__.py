@@ -1,0 +1,1 @@
+"""Builders and fakes that the tests share; never imported by production code."""
