@@ -1,8 +1,8 @@
-"""The `tokenpit` command line."""
+"""The `tokenpit` command line: front end over specs, engine and sim.
 
-import click
+Commands print readable tables (rich) or, with --json, one JSON document.
+"""
 
+from tokenpit.cli.main import main
 
-@click.group()
-def main() -> None:
-    """Run and use a tokenpit exchange."""
+__all__ = ["main"]
