@@ -12,7 +12,7 @@ ENGINE_STAMP := build/.engine-compiled
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=77,<90'
 	$(BIN)/pip install --quiet -e '.[test]'
 	mkdir -p build && touch $(STAMP) $(ENGINE_STAMP)
 

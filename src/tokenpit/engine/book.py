@@ -97,7 +97,16 @@ class Level:
         order.prev = tail
         if tail is None:
             self.head = order
-            self.side.live += 1
+            side = self.side
+            side.live += 1
+            # A level coming alive may now be the best one; see Side.best.
+            top = side.top
+            if top is not None and (
+                self.price_micros > top.price_micros
+                if side.is_buy
+                else self.price_micros < top.price_micros
+            ):
+                side.top = self
         else:
             tail.next = order
         self.tail = order
@@ -128,7 +137,7 @@ class Level:
 class Side:
     """One side of a book: levels by price and a heap that yields the best price first."""
 
-    __slots__ = ("heap", "is_buy", "levels", "live")
+    __slots__ = ("heap", "is_buy", "levels", "live", "top")
 
     def __init__(self, is_buy: bool) -> None:
         self.is_buy = is_buy
@@ -136,6 +145,10 @@ class Side:
         # Heap keys: the price for asks, the negated price for bids, so the best is at [0].
         self.heap: list[int] = []
         self.live = 0  # levels with at least one order
+        # The best level as last found, or None. While it has orders it is the best:
+        # a level that comes alive at a better price replaces it (Level.append).
+        # Once it empties, best() searches the heap again.
+        self.top: Level | None = None
 
     def level_for(self, price_micros: int) -> Level:
         """Return the level at `price_micros`, creating it if needed."""
@@ -150,15 +163,20 @@ class Side:
 
     def best(self) -> Level | None:
         """Return the best live level, dropping empty levels that surface on the way."""
+        top = self.top
+        if top is not None and top.head is not None:
+            return top
         heap = self.heap
         levels = self.levels
         while heap:
             key = heap[0]
             level = levels[-key if self.is_buy else key]
             if level.head is not None:
+                self.top = level
                 return level
             heapq.heappop(heap)
             del levels[level.price_micros]
+        self.top = None
         return None
 
     def sorted_levels(self) -> list[Level]:

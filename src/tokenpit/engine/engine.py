@@ -101,15 +101,15 @@ class Engine:
         """Place an order: reject it, or accept it and match, rest or cancel its remainder."""
         book = self.books.get(instrument)
         if book is None:
-            return [self._rejected(instrument, order_id, *_unknown_instrument_problem(instrument))]
+            return [self._rejected(instrument, order_id, _unknown_instrument_problem(instrument))]
         if order_id in self.orders:
-            return [self._rejected(instrument, order_id, *_duplicate_problem(order_id))]
+            return [self._rejected(instrument, order_id, _duplicate_problem(order_id))]
         problem = rules.check_order(
             book.tick_micros, self.now_ns, side, price_micros, lots, kind, tif, post_only,
             expire_at_ns, stp,
         )  # fmt: skip
         if problem is not None:
-            return [self._rejected(instrument, order_id, *problem)]
+            return [self._rejected(instrument, order_id, problem)]
         is_buy = side == BUY
         is_market = kind == MARKET
         if is_market:
@@ -129,16 +129,16 @@ class Engine:
             )
         ):
             return [
-                self._rejected(instrument, order_id, *rules.post_only_problem(best.price_micros))
+                self._rejected(instrument, order_id, rules.post_only_problem(best.price_micros))
             ]
         if best is None and is_market:
             return [
-                self._rejected(instrument, order_id, *rules.no_liquidity_problem(side, instrument))
+                self._rejected(instrument, order_id, rules.no_liquidity_problem(side, instrument))
             ]
         if tif == FOK and not rules.fillable(
             opposite, is_buy, price_micros, is_market, account_id, stp_mode, lots
         ):
-            return [self._rejected(instrument, order_id, *rules.fok_problem(lots))]
+            return [self._rejected(instrument, order_id, rules.fok_problem(lots))]
 
         self.seq += 1
         events: list[Event] = [
@@ -148,12 +148,19 @@ class Engine:
             book, order_id, account_id, is_buy, price_micros, lots, tif, post_only, expire_at_ns,
             stp_mode,
         )  # fmt: skip
-        self.orders[order_id] = order
-        if best is not None and (
-            is_market
-            or (best.price_micros <= price_micros if is_buy else best.price_micros >= price_micros)
+        if (
+            best is not None
+            and (
+                is_market
+                or (
+                    best.price_micros <= price_micros
+                    if is_buy
+                    else best.price_micros >= price_micros
+                )
+            )
+            and self._match(order, opposite, is_market, events)
         ):
-            self._match(order, opposite, is_market, events)
+            return events  # self-trade prevention cancelled it
         self._rest_or_finish(order, events)
         return events
 
@@ -161,7 +168,7 @@ class Engine:
         """Cancel a resting order's open lots."""
         order = self.orders.pop(order_id, None)
         if order is None:
-            return [self._rejected("", order_id, *rules.unknown_order_problem(order_id))]
+            return [self._rejected("", order_id, rules.unknown_order_problem(order_id))]
         level = order.level
         assert level is not None  # every order in self.orders rests at a level
         level.unlink(order)
@@ -179,11 +186,11 @@ class Engine:
         """
         order = self.orders.get(order_id)
         if order is None:
-            return [self._rejected("", order_id, *rules.unknown_order_problem(order_id))]
+            return [self._rejected("", order_id, rules.unknown_order_problem(order_id))]
         book = order.book
         problem = rules.check_price(price_micros, book.tick_micros) or rules.check_lots(lots)
         if problem is not None:
-            return [self._rejected(book.instrument, order_id, problem[0], problem[1])]
+            return [self._rejected(book.instrument, order_id, problem)]
         level = order.level
         assert level is not None
         old_price, old_lots = order.price_micros, order.lots
@@ -209,11 +216,12 @@ class Engine:
             assert best is not None
             return [
                 self._rejected(
-                    book.instrument, order_id, *rules.post_only_problem(best.price_micros)
+                    book.instrument, order_id, rules.post_only_problem(best.price_micros)
                 )
             ]
 
         level.unlink(order)
+        del self.orders[order_id]  # back in when it rests again
         order.price_micros = price_micros
         order.lots = lots
         self.seq += 1
@@ -222,8 +230,8 @@ class Engine:
                 self.seq, book.instrument, order_id, price_micros, lots, old_price, old_lots, False
             )
         ]
-        if crosses:
-            self._match(order, opposite, False, events)
+        if crosses and self._match(order, opposite, False, events):
+            return events
         self._rest_or_finish(order, events)
         return events
 
@@ -245,11 +253,11 @@ class Engine:
             events.append(OrderExpired(self.seq, order.book.instrument, order_id, order.lots))
         return events
 
-    def _match(self, taker: Order, opposite: Side, is_market: bool, events: list[Event]) -> None:
+    def _match(self, taker: Order, opposite: Side, is_market: bool, events: list[Event]) -> bool:
         """Fill `taker` against `opposite`, best price first, oldest order first.
 
-        On return taker.lots is what is left; taker.level stays None if self-trade
-        prevention cancelled the taker (its order id is then out of self.orders).
+        Return True if self-trade prevention cancelled the taker; otherwise
+        taker.lots is what is left to rest or cancel.
         """
         orders = self.orders
         instrument = taker.book.instrument
@@ -261,17 +269,17 @@ class Engine:
         while True:
             level = opposite.best()
             if level is None:
-                return
+                return False
             price = level.price_micros
             if not is_market and (price > limit if is_buy else price < limit):
-                return
+                return False
             maker = level.head
             while maker is not None:
                 following = maker.next
                 if maker.account_id == account_id:
                     if taker.stp == STP_CANCEL_INCOMING:
                         self._cancel_taker(taker, CANCEL_SELF_TRADE, events)
-                        return
+                        return True
                     level.unlink(maker)
                     del orders[maker.order_id]
                     self.seq += 1
@@ -300,16 +308,15 @@ class Engine:
                     level.unlink(maker)
                     del orders[maker.order_id]
                 if taker.lots == 0:
-                    return
+                    return False
                 maker = following
 
     def _rest_or_finish(self, order: Order, events: list[Event]) -> None:
         """After matching: rest a GTC/GTD remainder, cancel an IOC/FOK/market one."""
-        if order.order_id not in self.orders:
-            return  # self-trade prevention already cancelled it
         if order.lots == 0:
-            del self.orders[order.order_id]
-        elif order.tif in (GTC, GTD):
+            return
+        if order.tif in (GTC, GTD):
+            self.orders[order.order_id] = order
             book = order.book
             side = book.bids if order.is_buy else book.asks
             side.level_for(order.price_micros).append(order)
@@ -319,15 +326,14 @@ class Engine:
             self._cancel_taker(order, CANCEL_UNFILLED, events)
 
     def _cancel_taker(self, taker: Order, reason: str, events: list[Event]) -> None:
-        del self.orders[taker.order_id]
         self.seq += 1
         events.append(
             OrderCancelled(self.seq, taker.book.instrument, taker.order_id, taker.lots, reason)
         )
 
-    def _rejected(self, instrument: str, order_id: int, code: str, message: str) -> OrderRejected:
+    def _rejected(self, instrument: str, order_id: int, problem: rules.Problem) -> OrderRejected:
         self.seq += 1
-        return OrderRejected(self.seq, instrument, order_id, code, message)
+        return OrderRejected(self.seq, instrument, order_id, problem[0], problem[1])
 
     def snapshot(self) -> dict[str, Any]:
         """Return the engine's whole state as plain data (JSON-serialisable)."""
