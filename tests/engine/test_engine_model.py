@@ -68,6 +68,13 @@ class EngineVersusModel(RuleBasedStateMachine):
             else:
                 self.removed[event.order_id] -= change
 
+    @staticmethod
+    def _check_preview(preview: list[tuple[int, int]], events: list[object]) -> None:
+        """A preview names exactly the fills an accepted order then makes."""
+        if any(isinstance(e, OrderAccepted) for e in events):
+            fills = [(e.price_micros, e.lots) for e in events if isinstance(e, TradeExecuted)]
+            assert fills == preview
+
     def _new_id(self) -> int:
         order_id = self.next_id
         self.next_id += 1
@@ -101,19 +108,23 @@ class EngineVersusModel(RuleBasedStateMachine):
         expected = self.model.place(
             order_id, account, is_buy, price, size, "limit", tif, post_only, expire_at_ns, stp
         )
+        preview = self.engine.preview(INSTRUMENT, account, side, price, size, "limit", stp)
         events = self.engine.place(
             order_id, account, INSTRUMENT, side, price, size, "limit", tif, post_only,
             expire_at_ns, stp,
         )  # fmt: skip
         self._apply(list(events), expected)
+        self._check_preview(preview, list(events))
 
     @rule(account=accounts, is_buy=sides, size=lots, tif=st.sampled_from(["ioc", "fok"]))
     def place_market(self, account: int, is_buy: bool, size: int, tif: str) -> None:
         order_id = self._new_id()
         expected = self.model.place(order_id, account, is_buy, 0, size, "market", tif)
         side = "buy" if is_buy else "sell"
+        preview = self.engine.preview(INSTRUMENT, account, side, 0, size, "market")
         events = self.engine.place(order_id, account, INSTRUMENT, side, 0, size, "market", tif)
         self._apply(list(events), expected)
+        self._check_preview(preview, list(events))
 
     @rule(account=accounts, is_buy=sides, price=odd_prices, size=st.integers(-2, 2))
     def place_malformed(self, account: int, is_buy: bool, price: int, size: int) -> None:

@@ -14,6 +14,7 @@ and matching walks from the head (the oldest order).
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from typing import Any, Final
 
 BUY: Final = "buy"
@@ -178,6 +179,16 @@ class Side:
             del levels[level.price_micros]
         self.top = None
         return None
+
+    def levels_best_first(self) -> Iterator[Level]:
+        """Yield the live levels best price first, sorting only as far as the caller reads."""
+        heap = list(self.heap)
+        levels = self.levels
+        while heap:
+            key = heapq.heappop(heap)
+            level = levels[-key if self.is_buy else key]
+            if level.head is not None:
+                yield level
 
     def sorted_levels(self) -> list[Level]:
         """Return the live levels, best price first."""

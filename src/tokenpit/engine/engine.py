@@ -164,6 +164,34 @@ class Engine:
         self._rest_or_finish(order, events)
         return events
 
+    def preview(
+        self,
+        instrument: str,
+        account_id: int,
+        side: str,
+        price_micros: int,
+        lots: int,
+        kind: str = LIMIT,
+        stp: str | None = None,
+    ) -> list[tuple[int, int]]:
+        """Return the (price_micros, lots) fills such an order would make now; change nothing.
+
+        The exchange uses it to set aside exactly what a marketable order will cost.
+        """
+        book = self.books[instrument]
+        is_buy = side == BUY
+        opposite = book.asks if is_buy else book.bids
+        best = opposite.best()
+        is_market = kind == MARKET
+        if best is None or not (
+            is_market or rules.crosses(is_buy, price_micros, best.price_micros)
+        ):
+            return []
+        stp_mode = self.default_stp if stp is None else stp
+        return rules.preview_fills(
+            opposite, is_buy, price_micros, is_market, account_id, stp_mode, lots
+        )
+
     def cancel(self, order_id: int) -> list[Event]:
         """Cancel a resting order's open lots."""
         order = self.orders.pop(order_id, None)

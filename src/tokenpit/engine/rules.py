@@ -128,7 +128,7 @@ def fillable(
     them (cancel_resting) or stop the incoming order at them (cancel_incoming).
     """
     available = 0
-    for level in opposite.sorted_levels():
+    for level in opposite.levels_best_first():
         if not is_market and not crosses(is_buy, limit_micros, level.price_micros):
             return False
         order = level.head
@@ -141,6 +141,39 @@ def fillable(
                 return False
             order = order.next
     return False
+
+
+def preview_fills(
+    opposite: Side,
+    is_buy: bool,
+    limit_micros: int,
+    is_market: bool,
+    account_id: int,
+    stp: str,
+    lots: int,
+) -> list[tuple[int, int]]:
+    """Return the (price_micros, lots) fills an incoming order would make now, changing nothing.
+
+    Orders of the same account are skipped as self-trade prevention would
+    (cancel_resting) or end the walk (cancel_incoming), exactly as matching does.
+    """
+    fills: list[tuple[int, int]] = []
+    remaining = lots
+    for level in opposite.levels_best_first():
+        if not is_market and not crosses(is_buy, limit_micros, level.price_micros):
+            return fills
+        order = level.head
+        while order is not None:
+            if order.account_id != account_id:
+                fill = order.lots if order.lots < remaining else remaining
+                fills.append((level.price_micros, fill))
+                remaining -= fill
+                if remaining == 0:
+                    return fills
+            elif stp == STP_CANCEL_INCOMING:
+                return fills
+            order = order.next
+    return fills
 
 
 def post_only_problem(best_price_micros: int) -> Problem:
