@@ -1,0 +1,7 @@
+"""The core: the single writer that sequences, journals and applies every command.
+
+`Exchange` is the deterministic state machine (engine + clearing + accounts,
+endpoints, instruments); `Core` runs it: it numbers and times each command,
+applies it, journals the batch durably (group commit) before acknowledging,
+then publishes the events. Imports engine, clearing, specs, storage's contract.
+"""

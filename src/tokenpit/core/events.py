@@ -1,0 +1,179 @@
+"""Domain events: what a command changed, for read models, market data and streams.
+
+The exchange emits them while applying a command; the store projects them into
+its read-model tables in the same transaction as the command's journal entry,
+and subscribers (market data, WebSocket clients) receive them after that
+transaction commits. They carry no secret (no key hash, no credential), so any
+of them may be shown to the account it concerns.
+
+Every event carries the sequence number and time of the command that caused it.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Event(msgspec.Struct, tag=True, tag_field="event", kw_only=True):
+    """Base of all domain events."""
+
+    seq: int
+    ts_ns: int
+
+
+class AccountOpened(Event, kw_only=True):
+    """A new account exists."""
+
+    account_id: int
+    name: str
+    roles: list[str]
+
+
+class BalanceChanged(Event, kw_only=True):
+    """An account's balances after the command (all µUSD)."""
+
+    account_id: int
+    cash_micros: int
+    held_micros: int  # set aside for open bids
+    bond_micros: int  # set aside as seller collateral
+    available_micros: int  # cash - held - bond
+
+
+class EndpointRegistered(Event, kw_only=True):
+    """A seller registered an endpoint."""
+
+    endpoint_id: int
+    account_id: int
+    url: str
+    model: str
+    capacity_units: int
+
+
+class EndpointGradeSet(Event, kw_only=True):
+    """The grade an endpoint may sell changed (None: it may sell none)."""
+
+    endpoint_id: int
+    account_id: int
+    grade: str | None
+
+
+class InstrumentListed(Event, kw_only=True):
+    """An instrument opened for trading."""
+
+    instrument: str
+    grade: str  # grade symbol, e.g. CHAT-B
+    period_start_ns: int
+    period_end_ns: int
+
+
+class InstrumentClosed(Event, kw_only=True):
+    """An instrument's period ended: its book closed and its lots settled."""
+
+    instrument: str
+
+
+class OrderUpdated(Event, kw_only=True):
+    """An order's state after the command: opened, filled, cancelled, expired, replaced or rejected.
+
+    `status` is one of open, partially_filled, filled, cancelled, expired,
+    rejected; `reason` says why an order was cancelled or rejected.
+    """
+
+    order_id: int
+    account_id: int
+    client_order_id: str | None
+    instrument: str
+    side: str
+    type: str
+    price_micros: int
+    lots: int  # lots submitted in all (a replace that grows the order adds to it)
+    filled_lots: int
+    remaining_lots: int  # still resting in the book
+    time_in_force: str
+    expire_at_ns: int
+    post_only: bool
+    endpoint_id: int | None
+    status: str
+    reason: str | None = None
+    message: str | None = None
+    created_ns: int
+
+
+class TradeExecuted(Event, kw_only=True):
+    """A bid and an ask matched at the resting order's price."""
+
+    trade_id: int
+    instrument: str
+    price_micros: int
+    lots: int
+    units: int
+    buy_order_id: int
+    sell_order_id: int
+    buyer_account_id: int
+    seller_account_id: int
+    aggressor_side: str  # the side of the incoming (taker) order
+
+
+class LotUpdated(Event, kw_only=True):
+    """A lot's state after the command: created by a trade, delivered against, settled.
+
+    `status` is open (deliverable), settled (period closed and paid out), or
+    defaulted.
+    """
+
+    lot_id: int
+    trade_id: int
+    instrument: str
+    period_start_ns: int
+    period_end_ns: int
+    buyer_account_id: int
+    seller_account_id: int
+    endpoint_id: int | None
+    units: int
+    price_micros: int
+    notional_micros: int  # price × units / 1,000,000, exact
+    bond_micros: int
+    delivered_units: int
+    paid_micros: int  # paid to the seller so far, fees included
+    refunded_micros: int  # returned to the buyer
+    fee_micros: int  # kept by the exchange
+    status: str
+
+
+class TransferPosted(Event, kw_only=True):
+    """Money moved between two ledger accounts: one entry and its counter-entry.
+
+    Account 0 is the exchange itself; its books are `deposits` (the outside
+    world: money in and out), `escrow` (buyers' money for undelivered lots)
+    and `fees`. A participant's book is `cash`.
+    """
+
+    transfer_id: int
+    source_account_id: int
+    source_book: str
+    destination_account_id: int
+    destination_book: str
+    amount_micros: int
+    reason: str  # deposit, withdrawal, trade, delivery, settlement, refund, fee, default
+    ref: str  # what caused it, e.g. "lot:12" or "trade:40"
+
+
+class BookChanged(Event, kw_only=True):
+    """An instrument's order book changed; read its depth for the new levels."""
+
+    instrument: str
+
+
+AnyEvent = (
+    AccountOpened
+    | BalanceChanged
+    | EndpointRegistered
+    | EndpointGradeSet
+    | InstrumentListed
+    | InstrumentClosed
+    | OrderUpdated
+    | TradeExecuted
+    | LotUpdated
+    | TransferPosted
+    | BookChanged
+)
