@@ -240,3 +240,13 @@ def test_accounts_validate_their_fields(market: MarketBuilder) -> None:
     assert "'admin'" in bad_role.failure.message
     assert taken.failure is not None
     assert taken.failure.code == "duplicate_key"
+
+
+def test_a_gtd_order_whose_expiry_has_passed_is_refused(market: MarketBuilder) -> None:
+    buyer = market.account("buyer", "buyer")
+    market.now_ns += 5 * NS_PER_S
+
+    outcome = market.apply(buy(buyer, time_in_force="gtd", expire_at_ns=market.now_ns - 1))
+
+    assert outcome.failure is not None
+    assert outcome.failure.code == "bad_expiry"

@@ -11,8 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from tokenpit import __version__
+from tokenpit.cli.accounts import accounts, balance, deposit, withdraw
 from tokenpit.cli.demo import demo
+from tokenpit.cli.endpoints import endpoints
 from tokenpit.cli.formatting import format_utc
+from tokenpit.cli.market import book, trades
+from tokenpit.cli.orders import order, orders
+from tokenpit.cli.serve import serve
 from tokenpit.specs import (
     Spec,
     SpecError,
@@ -119,6 +124,9 @@ def instruments(path: Path | None, at_text: str | None, as_json: bool) -> None:
 
 
 main.add_command(demo)
+for command in (accounts, deposit, withdraw, balance, order, orders, book, trades, endpoints):
+    main.add_command(command)
+main.add_command(serve)
 
 
 def _load(path: Path | None) -> Spec:

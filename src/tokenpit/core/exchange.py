@@ -66,6 +66,7 @@ class Exchange:
             refund_unused=spec.unused == Unused.REFUND,
         )
         self._accounts_by_key = {a.key_hash: a for a in self.state.accounts.values()}
+        self._periods_due_ns = self._next_period_due_ns()  # derived: not part of the state
 
     def apply(self, seq: int, command: cmd.Command) -> Outcome:
         """Apply one sequenced command and return its outcome with the events it caused."""
@@ -249,12 +250,21 @@ class Exchange:
     def _run_lifecycle(self, fx: Effects) -> None:
         """Close ended periods, list new ones, expire orders: all due by the command's time."""
         now_ns = fx.ts_ns
+        expired = self.engine.expire(now_ns)  # also keeps the engine's clock for GTD checks
+        if expired:
+            trading.apply_engine_events(self, fx, expired)
+        if now_ns < self._periods_due_ns:
+            return  # the common case: no period boundary passed since the last command
         for symbol, record in list(self.state.instruments.items()):
             if record.period_end_ns <= now_ns:
                 self._close_instrument(fx, symbol)
         if now_ns >= self.state.listed_until_ns:
             self._list_instruments(fx, now_ns)
-        trading.apply_engine_events(self, fx, self.engine.expire(now_ns))
+        self._periods_due_ns = self._next_period_due_ns()
+
+    def _next_period_due_ns(self) -> int:
+        ends = (record.period_end_ns for record in self.state.instruments.values())
+        return min([self.state.listed_until_ns, *ends])
 
     def _list_instruments(self, fx: Effects, now_ns: int) -> None:
         now = dt.datetime.fromtimestamp(now_ns / NS_PER_S, dt.UTC)
@@ -300,11 +310,8 @@ class Exchange:
 
     def next_due_ns(self) -> int:
         """Return when the lifecycle next has work: a listing, a period end or an expiry."""
-        due = [self.state.listed_until_ns]
-        due += (record.period_end_ns for record in self.state.instruments.values())
-        if self.engine.expiries:
-            due.append(self.engine.expiries[0][0])
-        return min(due)
+        expiries = self.engine.expiries
+        return min(self._periods_due_ns, expiries[0][0]) if expiries else self._periods_due_ns
 
     def unlisted(self, symbol: str) -> Failure:
         """Explain why an order cannot trade `symbol` now."""

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import structlog
 
@@ -30,6 +31,7 @@ from tokenpit.storage.base import JournalEntry, Snapshot, Store
 log = structlog.get_logger(__name__)
 
 TICK_INTERVAL_S = 0.25
+PIPELINE_DEPTH = 2  # batches applied ahead of the last acknowledged commit
 
 
 class Clock(Protocol):
@@ -49,6 +51,10 @@ class SystemClock:
 
 class CoreStoppedError(RuntimeError):
     """The core is not running (not started, stopped, or failed to journal)."""
+
+
+class InvalidCommandError(ValueError):
+    """A command that cannot be journaled (the API refuses such input before it gets here)."""
 
 
 class OverloadedError(RuntimeError):
@@ -107,6 +113,8 @@ class Core:
         self._subscribers: set[Subscription] = set()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tokenpit-journal")
         self._tasks: list[asyncio.Task[None]] = []
+        self._writer_failed = threading.Event()
+        self.batches = 0  # batches applied since start, for metrics
         self.failed: BaseException | None = None
 
     def recover(self) -> int:
@@ -165,6 +173,11 @@ class Core:
         self._queue.put_nowait((command, future))
         return await future
 
+    @property
+    def queue_depth(self) -> int:
+        """Return how many commands wait to be sequenced."""
+        return self._queue.qsize() if self._queue is not None else 0
+
     def subscribe(self, max_batches: int = 1_000) -> Subscription:
         """Receive every committed batch of events from now on."""
         subscription = Subscription(self, max_batches)
@@ -179,8 +192,11 @@ class Core:
                 subscription.queue.put_nowait(None)
 
     async def _run(self) -> None:
+        """Apply batches while earlier ones commit; acknowledge each after its own commit."""
         assert self._queue is not None
         queue = self._queue
+        committing: asyncio.Queue[_Batch | None] = asyncio.Queue(maxsize=PIPELINE_DEPTH)
+        acker = asyncio.create_task(self._acknowledge(committing), name="tokenpit-ack")
         stopping = False
         while not stopping:
             item = await queue.get()
@@ -191,41 +207,92 @@ class Core:
                     break
                 item = queue.get_nowait()
             stopping = item is None
-            if batch:
-                await self._process(batch)
+            if self.failed is not None:
+                self._fail(batch)
+                stopping = True
+            elif batch:
+                await committing.put(self._apply(batch))
+        while not queue.empty():  # after a failure: refuse whatever is still waiting
+            waiting = queue.get_nowait()
+            if waiting is not None:
+                self._fail([waiting])
+        await committing.put(None)
+        await acker
 
-    async def _process(self, batch: list[tuple[Command, asyncio.Future[Outcome]]]) -> None:
+    def _apply(self, batch: list[tuple[Command, asyncio.Future[Outcome]]]) -> _Batch:
+        """Sequence and apply a batch in memory, and start its commit on the writer thread."""
         entries: list[JournalEntry] = []
         events: list[AnyEvent] = []
         outcomes: list[Outcome] = []
-        for command, _ in batch:
-            self.seq += 1
+        applied: list[tuple[Command, asyncio.Future[Outcome]]] = []
+        for command, future in batch:
             self._last_ts_ns = max(self._last_ts_ns, self.clock.now_ns())
             command.ts_ns = self._last_ts_ns
+            try:
+                # Encoded before it is applied: a command that cannot be journaled
+                # must not change the state either.
+                journal_form = encode_command(command)
+            except (TypeError, ValueError, UnicodeError) as error:
+                future.set_exception(InvalidCommandError(f"command cannot be journaled: {error}"))
+                continue
+            self.seq += 1
             outcome = self.exchange.apply(self.seq, command)
-            entries.append(JournalEntry(self.seq, command.ts_ns, encode_command(command)))
+            entries.append(JournalEntry(self.seq, command.ts_ns, journal_form))
             events.extend(outcome.events)
             outcomes.append(outcome)
-
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._writer, self.store.commit, entries, events)
-        except Exception as error:
-            # The state has run ahead of the journal: nothing more may be acknowledged.
-            log.exception("journal_commit_failed", seq=self.seq, commands=len(batch))
-            self.failed = error
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(CoreStoppedError("the journal could not be written"))
-            raise
-
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
-            if not future.done():
-                future.set_result(outcome)
-        self._publish(events)
+            applied.append((command, future))
+        self.batches += 1
         self._since_snapshot += len(batch)
+        snapshot = None
         if self._since_snapshot >= self._snapshot_every:
-            await self._snapshot()
+            # Taken now, while the state matches self.seq; saved only if the commit succeeds.
+            snapshot = Snapshot(self.seq, self.exchange.snapshot())
+            self._since_snapshot = 0
+        commit = asyncio.get_running_loop().run_in_executor(
+            self._writer, self._commit, entries, events, snapshot
+        )
+        return _Batch(commit, applied, outcomes, events)
+
+    def _commit(
+        self, entries: list[JournalEntry], events: list[AnyEvent], snapshot: Snapshot | None
+    ) -> None:
+        """On the writer thread: journal a batch, then save a snapshot taken with it."""
+        if self._writer_failed.is_set():
+            # A later batch must never commit after an earlier one failed: that would
+            # leave a hole in the journal.
+            raise CoreStoppedError("an earlier journal commit failed")
+        try:
+            self.store.commit(entries, events)
+        except BaseException:
+            self._writer_failed.set()
+            raise
+        if snapshot is not None:
+            self.store.save_snapshot(snapshot)
+            log.info("snapshot_saved", seq=snapshot.seq, size_bytes=len(snapshot.state))
+
+    async def _acknowledge(self, committing: asyncio.Queue[_Batch | None]) -> None:
+        while (item := await committing.get()) is not None:
+            try:
+                await item.commit
+            except Exception as error:
+                if self.failed is None:
+                    # The state has run ahead of the journal: nothing more may be acknowledged.
+                    log.exception("journal_commit_failed", seq=self.seq, commands=len(item.batch))
+                    self.failed = error
+                self._fail(item.batch)
+                continue
+            for (_, future), outcome in zip(item.batch, item.outcomes, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
+            self._publish(item.events)
+        if self.failed is not None:
+            raise self.failed
+
+    @staticmethod
+    def _fail(batch: list[tuple[Command, asyncio.Future[Outcome]]]) -> None:
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(CoreStoppedError("the journal could not be written"))
 
     def _publish(self, events: list[AnyEvent]) -> None:
         if not events:
@@ -257,3 +324,12 @@ class Core:
             await asyncio.sleep(self._tick_interval_s)
             with contextlib.suppress(CoreStoppedError, OverloadedError):
                 await self.tick_once()
+
+
+class _Batch(NamedTuple):
+    """A batch applied in memory whose commit is under way."""
+
+    commit: asyncio.Future[None]
+    batch: list[tuple[Command, asyncio.Future[Outcome]]]
+    outcomes: list[Outcome]
+    events: list[AnyEvent]

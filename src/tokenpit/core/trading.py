@@ -118,6 +118,7 @@ def place(ex: Exchange, fx: Effects, command: cmd.PlaceOrder) -> dict[str, Any] 
         created_ns=fx.ts_ns,
     )
     ex.state.orders[order_id] = record
+    fx.accounts.add(command.account_id)  # its hold or bond changed
     engine_events = ex.engine.place(
         order_id,
         command.account_id,
@@ -189,6 +190,7 @@ def replace(ex: Exchange, fx: Effects, command: cmd.ReplaceOrder) -> dict[str, A
         )
 
     ex.clearing.resize(record.order_id, need, command.lots * lot_units)
+    fx.accounts.add(record.account_id)
     engine_events = ex.engine.replace(record.order_id, command.price_micros, command.lots)
     if isinstance(engine_events[0], eng.OrderRejected):
         ex.clearing.resize(record.order_id, *previous)

@@ -1,0 +1,77 @@
+"""Build the API application around a running core."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from fastapi import FastAPI
+
+from tokenpit import __version__
+from tokenpit.api.bodylimit import BodyLimitMiddleware
+from tokenpit.api.config import ApiConfig
+from tokenpit.api.handlers import install_error_handlers
+from tokenpit.api.metrics import Metrics
+from tokenpit.api.ratelimit import RateLimiter, RateLimitMiddleware
+from tokenpit.api.requestlog import RequestLogMiddleware
+from tokenpit.api.routes import accounts, endpoints, health, market, orders, prices, records
+from tokenpit.api.state import AppState, StreamCount
+from tokenpit.api.stream import route as stream_route
+from tokenpit.core.sequencer import Core
+
+DESCRIPTION: Final = """\
+An exchange where AI inference trades as a graded commodity.
+
+**Keys.** Send `Authorization: Bearer <key>`. The operator opens accounts
+(`POST /api/accounts`); an account's key is shown once, in that answer. A key sees
+and changes only its own account. Market data (spec, instruments, books, trades,
+candles, index, curve) needs no key.
+
+**Money.** Integer micro-USD (µUSD) in every `*_micros` field; prices are µUSD per
+million units; orders are in whole lots (`lot_units` in `GET /api/specs`).
+
+**Errors.** One shape: `{"error": {"message", "type", "param", "code"}}`. `type` is
+invalid_request_error (400, 404, 409, 413), authentication_error (401),
+insufficient_funds (402), permission_error (403), rate_limit_error (429, with
+Retry-After), service_unavailable (503) or internal_error (500, with a request id).
+
+**Stream.** `WS /api/stream` (key in the Authorization header or `?key=`). Send
+`{"op": "subscribe", "channels": [...]}` or `"unsubscribe"`. Channels: `trades`,
+`trades:<instrument>`, `book:<instrument>` (at most one message per instrument per
+100 ms), `candles:<instrument>:<interval_s>`, and with a key `orders` and `account`.
+Messages read `{"channel": ..., "data": {...}}`; a client that falls behind is closed
+with code 1013.
+"""
+
+TAGS: Final = (
+    {"name": "accounts", "description": "Open accounts, move money, read your balances."},
+    {"name": "orders", "description": "Place, list, cancel and replace your orders."},
+    {"name": "market data", "description": "Public: spec, instruments, books, trades, prices."},
+    {"name": "endpoints", "description": "Sellers' OpenAI-compatible endpoints and grades."},
+    {"name": "records", "description": "Your lots and ledger entries."},
+    {"name": "operations", "description": "Health and metrics."},
+)
+
+
+def create_app(core: Core, config: ApiConfig) -> FastAPI:
+    """Return the API application for `core`, which the caller starts and stops."""
+    app = FastAPI(
+        title="tokenpit",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=[dict(tag) for tag in TAGS],
+    )
+    metrics = Metrics(core)
+    limiter = RateLimiter(
+        config.rate_limit_per_s, config.rate_limit_burst, config.rate_limit_clients_max
+    )
+    app.state.tokenpit = AppState(core, config, metrics, limiter, StreamCount())
+
+    install_error_handlers(app)
+    for module in (accounts, orders, market, prices, endpoints, records, health, stream_route):
+        app.include_router(module.routes())
+
+    # Added last runs first: log and tag every request, then rate-limit, then cap its body.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter, core=core)
+    app.add_middleware(RequestLogMiddleware, metrics=metrics)
+    return app

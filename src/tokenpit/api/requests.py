@@ -1,0 +1,152 @@
+"""Request bodies: strict, bounded, and closed to fields they do not name.
+
+Integers are JSON integers only (neither `1.5` nor `"3"`), every number has bounds, and
+an unknown field is refused by name, so a misspelt option never passes silently.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from tokenpit.api.texts import TEXT_PATTERN, checked_time_ns, plain_text
+
+MAX_ID: Final = 2**62  # ids are SQLite integers; one more must still fit
+MAX_LOTS: Final = 1_000_000
+MAX_PRICE_MICROS: Final = 10**12  # a million dollars per million units
+MAX_AMOUNT_MICROS: Final = 10**15  # a billion dollars
+MAX_CAPACITY_UNITS: Final = 10**12
+MAX_URL_CHARS: Final = 2_048
+
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Lots = Annotated[int, Field(strict=True, ge=1, le=MAX_LOTS, description="whole lots")]
+PriceMicros = Annotated[
+    int,
+    Field(strict=True, ge=0, le=MAX_PRICE_MICROS, description="µUSD per million units"),
+]
+AmountMicros = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT_MICROS)]
+Role = Literal["buyer", "seller", "operator"]
+
+
+def _text(max_chars: int) -> object:
+    return Field(min_length=1, max_length=max_chars, json_schema_extra={"pattern": TEXT_PATTERN})
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    return value
+
+
+Name = Annotated[str, _text(100), AfterValidator(plain_text)]
+Symbol = Annotated[str, _text(64), AfterValidator(plain_text)]
+ClientOrderId = Annotated[str, _text(64), AfterValidator(plain_text)]
+Url = Annotated[str, _text(MAX_URL_CHARS), AfterValidator(plain_text), AfterValidator(_http_url)]
+ModelName = Annotated[str, _text(200), AfterValidator(plain_text)]
+Time = Annotated[
+    str, _text(64), AfterValidator(checked_time_ns), Field(examples=["2026-12-03T14:30:00Z"])
+]
+GradeName = Annotated[str, _text(16), AfterValidator(plain_text)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CreateAccountRequest(_Body):
+    """Open an account with roles; its API key is in the answer, once."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "acme-bot", "roles": ["buyer"]}]}
+    )
+
+    name: Name
+    roles: Annotated[list[Role], Field(min_length=1, max_length=3)]
+
+
+class AmountRequest(_Body):
+    """Move money into or out of an account (µUSD)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"amount_micros": 250_000_000}]})
+
+    amount_micros: AmountMicros
+
+
+class PlaceOrderRequest(_Body):
+    """Place an order.
+
+    `price_micros` is required for a limit order; for a market order it is an optional
+    price cap. `time_in_force` defaults to gtc for limit orders and ioc for market ones;
+    `expire_at` (ISO 8601) is for gtd orders only. A sell order names the endpoint that
+    will deliver it. A `client_order_id` makes the order idempotent: sending it again
+    returns the first answer.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "instrument": "CHAT-B.2026-12-03T14",
+                    "side": "buy",
+                    "type": "limit",
+                    "price_micros": 2_000_000,
+                    "lots": 3,
+                    "time_in_force": "gtc",
+                    "client_order_id": "my-order-1",
+                }
+            ]
+        }
+    )
+
+    instrument: Symbol
+    side: Literal["buy", "sell"]
+    type: Literal["limit", "market"] = "limit"
+    price_micros: PriceMicros | None = None
+    lots: Lots
+    time_in_force: Literal["gtc", "ioc", "fok", "gtd"] | None = None
+    expire_at: Time | None = None
+    post_only: bool = False
+    client_order_id: ClientOrderId | None = None
+    endpoint_id: Id | None = None
+
+
+class ReplaceOrderRequest(_Body):
+    """Change a resting order's price and its open lots."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"price_micros": 2_100_000, "lots": 2}]}
+    )
+
+    price_micros: PriceMicros
+    lots: Lots
+
+
+class RegisterEndpointRequest(_Body):
+    """Register an OpenAI-compatible endpoint and the units it can deliver per period."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://inference.example.com/v1",
+                    "model": "llama-3.1-70b-instruct",
+                    "capacity_units": 10_000_000,
+                }
+            ]
+        }
+    )
+
+    url: Url
+    model: ModelName
+    capacity_units: Annotated[int, Field(strict=True, ge=1, le=MAX_CAPACITY_UNITS)]
+
+
+class SetGradeRequest(_Body):
+    """Set the grade an endpoint may sell (a grade name such as "B"), or null for none."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"grade": "B"}, {"grade": None}]})
+
+    grade: GradeName | None

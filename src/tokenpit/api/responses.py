@@ -1,0 +1,167 @@
+"""Response bodies of the account, trading and record routes (money in integer µUSD)."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: `type` says what to do, `code` names the problem, `param` the field."""
+
+    message: str
+    type: str
+    param: str | None
+    code: str
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorDetail
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of records, newest first; pass `next_before_id` as `before_id` for the next."""
+
+    data: list[T]
+    next_before_id: int | None = None
+
+
+class Listing(BaseModel, Generic[T]):
+    """A complete list."""
+
+    data: list[T]
+
+
+class Balances(BaseModel):
+    """An account's money: cash, set aside for bids (held) and as seller bond, available."""
+
+    account_id: int
+    cash_micros: int
+    held_micros: int
+    bond_micros: int
+    available_micros: int
+
+
+class Account(Balances):
+    """The calling account: who it is and its balances."""
+
+    id: int
+    name: str
+    roles: list[str]
+
+
+class AccountCreated(BaseModel):
+    """A new account and its API key. The key is shown here only: keep it."""
+
+    id: int
+    name: str
+    roles: list[str]
+    api_key: str = Field(examples=["tp_3q2…"])
+
+
+class OrderFill(BaseModel):
+    """A trade the command made for this order."""
+
+    trade_id: int
+    price_micros: int
+    lots: int
+    units: int
+
+
+class Order(BaseModel):
+    """An order's state: open, partially_filled, filled, cancelled, expired."""
+
+    id: int
+    client_order_id: str | None
+    instrument: str
+    side: str
+    type: str
+    price_micros: int
+    lots: int
+    filled_lots: int
+    remaining_lots: int
+    time_in_force: str
+    expire_at_ns: int
+    post_only: bool
+    endpoint_id: int | None
+    status: str
+    reason: str | None
+    created_ns: int
+
+
+class OrderResult(Order):
+    """An order after a command, with the trades that command made."""
+
+    trades: list[OrderFill]
+
+
+class Trade(BaseModel):
+    """A trade. Own trades (`mine=true`) add the caller's side and order."""
+
+    trade_id: int
+    instrument: str
+    price_micros: int
+    lots: int
+    units: int
+    aggressor_side: str
+    ts_ns: int
+    side: str | None = None
+    order_id: int | None = None
+
+
+class Endpoint(BaseModel):
+    """A seller's endpoint and the grade it may sell (never a credential)."""
+
+    id: int
+    account_id: int
+    url: str
+    model: str
+    capacity_units: int
+    grade: str | None
+
+
+class Lot(BaseModel):
+    """A delivery obligation a trade created: the seller owes the buyer units in a period."""
+
+    lot_id: int
+    trade_id: int
+    instrument: str
+    period_start_ns: int
+    period_end_ns: int
+    buyer_account_id: int
+    seller_account_id: int
+    endpoint_id: int | None
+    units: int
+    price_micros: int
+    notional_micros: int
+    bond_micros: int
+    delivered_units: int
+    paid_micros: int
+    refunded_micros: int
+    fee_micros: int
+    status: str
+
+
+class LedgerEntry(BaseModel):
+    """One ledger line of the account: a signed amount on one of its books."""
+
+    entry_id: int
+    transfer_id: int
+    book: str
+    amount_micros: int
+    reason: str
+    ref: str
+    seq: int
+    ts_ns: int
+
+
+class Health(BaseModel):
+    """The exchange is up; `seq` is the last command it sequenced."""
+
+    status: str
+    seq: int

@@ -1,0 +1,115 @@
+"""`tokenpit serve`: the exchange (API, gateway, dashboard) in one process."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+import structlog
+import uvicorn
+
+from tokenpit.api.app import create_app
+from tokenpit.api.config import ApiConfig
+from tokenpit.api.keys import hash_api_key, new_api_key
+from tokenpit.api.redaction import install_redaction
+from tokenpit.core import commands as c
+from tokenpit.core.sequencer import Core
+from tokenpit.logs import configure_logging
+from tokenpit.settings import Secret, ServerSettings
+from tokenpit.specs import Spec, SpecError, default_spec, load_spec
+from tokenpit.storage import open_store
+
+log = structlog.get_logger(__name__)
+
+
+@click.command()
+@click.option(
+    "--db",
+    default="sqlite:///tokenpit.db",
+    show_default=True,
+    help="Database URL: a SQLite file (sqlite:///path or a plain path).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65_535), default=8000, show_default=True)
+@click.option(
+    "--specs",
+    "specs_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Spec file (default: the packaged chat spec).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(min=1),
+    default=1_000.0,
+    show_default=True,
+    help="Requests per second each API key may make.",
+)
+def serve(db: str, host: str, port: int, specs_path: Path | None, rate_limit: float) -> None:
+    """Run the exchange: trading API, market data and WebSocket stream.
+
+    The operator key comes from TOKENPIT_ADMIN_KEY, or is generated on the first
+    start and printed once.
+    """
+    try:
+        settings = ServerSettings.from_env()
+        spec = load_spec(specs_path) if specs_path else default_spec()
+    except (ValueError, SpecError) as error:
+        raise click.ClickException(str(error)) from error
+    configure_logging(settings.log_format, settings.log_level)
+    install_redaction()  # uvicorn logs WebSocket URLs (?key=) and, at debug, headers
+    config = ApiConfig(rate_limit_per_s=rate_limit, rate_limit_burst=int(rate_limit * 2))
+    try:
+        asyncio.run(_serve(spec, db, host, port, settings, config))
+    except ValueError as error:  # a bad --db URL
+        raise click.ClickException(str(error)) from error
+
+
+async def _serve(
+    spec: Spec, db: str, host: str, port: int, settings: ServerSettings, config: ApiConfig
+) -> None:
+    store = open_store(db)
+    core = Core(spec, store)
+    await core.start()
+    try:
+        await _ensure_operator(core, settings.admin_key)
+        app = create_app(core, config)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=host,
+                port=port,
+                access_log=False,
+                log_level="warning",
+                lifespan="off",
+                server_header=False,
+            )
+        )
+        click.echo(f"tokenpit serving on http://{host}:{port} (database {db})", err=True)
+        await server.serve()
+    finally:
+        await core.stop()
+        store.close()
+
+
+async def _ensure_operator(core: Core, admin_key: Secret | None) -> None:
+    """Make sure an operator can log in: with TOKENPIT_ADMIN_KEY, or a key printed once."""
+    if admin_key is not None:
+        key_hash = hash_api_key(admin_key.reveal())
+        if core.exchange.account_for_key_hash(key_hash) is None:
+            await _create_operator(core, key_hash)
+        return
+    if any("operator" in a.roles for a in core.exchange.state.accounts.values()):
+        return
+    key = new_api_key()
+    await _create_operator(core, hash_api_key(key))
+    click.echo(f"operator API key (shown once, keep it safe): {key}", err=True)
+
+
+async def _create_operator(core: Core, key_hash: str) -> None:
+    outcome = await core.submit(
+        c.CreateAccount(name="operator", roles=["operator"], key_hash=key_hash)
+    )
+    if outcome.failure is not None:
+        raise click.ClickException(f"cannot create the operator: {outcome.failure.message}")
+    log.info("operator_created", account_id=outcome.result and outcome.result["id"])
