@@ -2,14 +2,17 @@
 
 Packages, and the one direction their imports may point:
 
-    cli  ->  engine, specs
-    engine   (pure: no clock, no I/O, no floats; imports nothing of ours)
-    specs    (pure: reads spec files, computes periods and instruments)
-    testing  (builders and fakes shared by the tests)
+    cli, api      front ends        -> core, storage, marketdata, sim, specs
+    core          the single writer -> engine, clearing, specs, storage's contract
+    storage       journal, read models (imports core's event types only)
+    marketdata    pure computations over trades and books
+    clearing      pure money rules  -> specs
+    engine        pure matching; imports nothing of ours
+    specs         pure spec files, periods, instruments
+    sim           simulated traders -> engine, specs
+    testing       builders and fakes shared by the tests (never by production code)
 
-Later components (clearing, core, storage, gateway, grading, marketdata, api,
-web, sim) slot into the same picture: front ends -> core -> engine, clearing,
-grading -> specs.
+Later components (gateway, grading, web) slot into the same picture.
 """
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from tokenpit import __version__
 from tokenpit.api.bodylimit import BodyLimitMiddleware
 from tokenpit.api.config import ApiConfig
+from tokenpit.api.fastpath import OrderEntryFastPath
 from tokenpit.api.handlers import install_error_handlers
 from tokenpit.api.metrics import Metrics
 from tokenpit.api.ratelimit import RateLimiter, RateLimitMiddleware
@@ -70,7 +71,9 @@ def create_app(core: Core, config: ApiConfig) -> FastAPI:
     for module in (accounts, orders, market, prices, endpoints, records, health, stream_route):
         app.include_router(module.routes())
 
-    # Added last runs first: log and tag every request, then rate-limit, then cap its body.
+    # Added last runs first: log and tag every request, then rate-limit, then cap its body,
+    # then serve well-formed order entry on the fast path.
+    app.add_middleware(OrderEntryFastPath, state=app.state.tokenpit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, core=core)
     app.add_middleware(RequestLogMiddleware, metrics=metrics)

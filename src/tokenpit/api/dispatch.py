@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+from fastapi import Response
+
 from tokenpit.api.errors import ApiError, failure_error
 from tokenpit.api.state import AppState
 from tokenpit.core.commands import Command
@@ -43,3 +46,16 @@ async def submit(state: AppState, command: Command) -> dict[str, Any]:
     state.metrics.commands.labels(name, "ok").inc()
     assert outcome.result is not None  # a command that did not fail has a result
     return outcome.result
+
+
+async def submit_json(state: AppState, command: Command, status_code: int = 200) -> Response:
+    """Run `command` and answer with its result as JSON, encoded once.
+
+    Order entry is the hot path: the result is already plain data the route's
+    response model documents, so it skips FastAPI's re-validation and
+    re-serialisation.
+    """
+    result = await submit(state, command)
+    return Response(
+        msgspec.json.encode(result), status_code=status_code, media_type="application/json"
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
 import structlog
 import uvicorn
+import uvloop
 
 from tokenpit.api.app import create_app
 from tokenpit.api.config import ApiConfig
@@ -60,7 +60,8 @@ def serve(db: str, host: str, port: int, specs_path: Path | None, rate_limit: fl
     install_redaction()  # uvicorn logs WebSocket URLs (?key=) and, at debug, headers
     config = ApiConfig(rate_limit_per_s=rate_limit, rate_limit_burst=int(rate_limit * 2))
     try:
-        asyncio.run(_serve(spec, db, host, port, settings, config))
+        # uvloop (installed with uvicorn[standard]) runs the event loop in C.
+        uvloop.run(_serve(spec, db, host, port, settings, config))
     except ValueError as error:  # a bad --db URL
         raise click.ClickException(str(error)) from error
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from tokenpit.api.auth import Caller
-from tokenpit.api.dispatch import submit
+from tokenpit.api.dispatch import submit_json
 from tokenpit.api.errors import ApiError
 from tokenpit.api.reading import in_thread, next_before_id
 from tokenpit.api.requests import MAX_ID, PlaceOrderRequest, ReplaceOrderRequest
 from tokenpit.api.responses import Order, OrderResult, Page
 from tokenpit.api.routes import error_responses
-from tokenpit.api.state import State
+from tokenpit.api.state import AppState, State
 from tokenpit.api.texts import parse_time_ns
 from tokenpit.core.commands import CancelOrder, PlaceOrder, ReplaceOrder
 from tokenpit.storage import MAX_PAGE_ROWS, Row
@@ -28,15 +28,15 @@ Instrument = Annotated[str | None, Query(min_length=1, max_length=64)]
 _PARAM_NAMES = {"expire_at_ns": "expire_at"}
 
 
-async def place_order(body: PlaceOrderRequest, caller: Caller, state: State) -> dict[str, Any]:
-    """Place an order; the answer holds its status and the trades it made at once."""
+def place_order_command(body: PlaceOrderRequest, account_id: int) -> PlaceOrder:
+    """Turn a validated order request into the core's command; 400 for a limit without price."""
     if body.type == "limit" and body.price_micros is None:
         raise ApiError(
             400, "price_micros: required for a limit order", code="missing", param="price_micros"
         )
     default_tif = "ioc" if body.type == "market" else "gtc"
-    command = PlaceOrder(
-        account_id=caller.account_id,
+    return PlaceOrder(
+        account_id=account_id,
         instrument=body.instrument,
         side=body.side,
         type=body.type,
@@ -48,11 +48,24 @@ async def place_order(body: PlaceOrderRequest, caller: Caller, state: State) -> 
         client_order_id=body.client_order_id,
         endpoint_id=body.endpoint_id,
     )
+
+
+async def submit_order(state: AppState, command: PlaceOrder) -> Response:
+    """Submit a placed order; its answer, or its error with the API's parameter names."""
     try:
-        return await submit(state, command)
+        return await submit_json(state, command, status_code=201)
     except ApiError as error:
         error.param = _PARAM_NAMES.get(error.param or "", error.param)
         raise
+
+
+async def place_order(body: PlaceOrderRequest, caller: Caller, state: State) -> Response:
+    """Place an order; the answer holds its status and the trades it made at once.
+
+    The fast path (tokenpit.api.fastpath) serves well-formed requests before this
+    route; it answers the rest, with the same model and the same command.
+    """
+    return await submit_order(state, place_order_command(body, caller.account_id))
 
 
 async def list_orders(
@@ -93,14 +106,14 @@ async def get_order(order_id: OrderId, caller: Caller, state: State) -> dict[str
     return _order(rows[0])
 
 
-async def cancel_order(order_id: OrderId, caller: Caller, state: State) -> dict[str, Any]:
+async def cancel_order(order_id: OrderId, caller: Caller, state: State) -> Response:
     """Cancel one of your resting orders."""
-    return await submit(state, CancelOrder(account_id=caller.account_id, order_id=order_id))
+    return await submit_json(state, CancelOrder(account_id=caller.account_id, order_id=order_id))
 
 
 async def replace_order(
     order_id: OrderId, body: ReplaceOrderRequest, caller: Caller, state: State
-) -> dict[str, Any]:
+) -> Response:
     """Change the price and open lots of one of your resting orders (it may trade at once)."""
     command = ReplaceOrder(
         account_id=caller.account_id,
@@ -108,7 +121,7 @@ async def replace_order(
         price_micros=body.price_micros,
         lots=body.lots,
     )
-    return await submit(state, command)
+    return await submit_json(state, command)
 
 
 def _order(row: Row) -> dict[str, Any]:
