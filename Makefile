@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ENGINE_SOURCES := $(wildcard src/tokenpit/engine/*.py) setup.py
 ENGINE_STAMP := build/.engine-compiled
 
-.PHONY: install run test lint typecheck unit bench-engine clean
+.PHONY: install run test lint typecheck unit bench-engine bench-orders bench-gateway clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: lint typecheck unit
 
 bench-engine: install
 	$(BIN)/python bench/engine.py
+
+bench-orders: install
+	$(BIN)/python bench/order_entry.py
+
+bench-gateway: install
+	$(BIN)/python bench/gateway.py
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -49,6 +49,9 @@ class RegisterEndpoint(Command, kw_only=True):
     url: str
     model: str
     capacity_units: int  # per delivery period, in units of the spec
+    # The seller's API key for the endpoint, encrypted by the API before it is journaled
+    # (`tokenpit.endpoints.credentials`); the core never sees it in the clear.
+    credential_token: str | None = None
 
 
 class SetEndpointGrade(Command, kw_only=True):

@@ -203,6 +203,7 @@ class Exchange:
             url=command.url,
             model=command.model,
             capacity_units=command.capacity_units,
+            credential_token=command.credential_token,
         )
         self.state.endpoints[record.endpoint_id] = record
         fx.events.append(

@@ -35,6 +35,7 @@ class EndpointRecord(msgspec.Struct, kw_only=True):
     model: str
     capacity_units: int
     grade: str | None = None
+    credential_token: str | None = None  # encrypted; never shown, logged or sent in an event
 
 
 class InstrumentRecord(msgspec.Struct, kw_only=True):
