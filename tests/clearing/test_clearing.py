@@ -14,7 +14,7 @@ from tokenpit.clearing import (
     lot_notional_micros,
 )
 from tokenpit.clearing.ledger import CASH, DEPOSITS, ESCROW, EXCHANGE, FEES
-from tokenpit.clearing.money import fee_due_micros, payment_due_micros
+from tokenpit.clearing.money import delivery_due_micros, fee_due_micros
 
 BUYER, SELLER = 1, 2
 LOT_UNITS = 100_000
@@ -125,8 +125,94 @@ def test_deliveries_are_paid_cumulatively_without_drift() -> None:
 
 def test_cumulative_payment_rounds_down_on_the_total_not_per_delivery() -> None:
     # 1,500,000 µUSD per million units: one unit earns 1.5 µUSD.
-    assert payment_due_micros(1_500_000, 1, 0) == 1
-    assert payment_due_micros(1_500_000, 2, 1) == 2  # 3 µUSD for two units, 1 already paid
+    assert delivery_due_micros(1_500_000, 1, 0, 50) == (1, 0)
+    assert delivery_due_micros(1_500_000, 2, 0, 50) == (3, 0)
+    # Off-grade at 50% off: 0.75 µUSD earned and 0.75 refunded per unit.
+    assert delivery_due_micros(1_500_000, 0, 4, 50) == (3, 3)
+
+
+@given(
+    st.integers(1_000, 10**9),
+    st.lists(st.tuples(st.integers(1, 5_000), st.booleans()), min_size=1, max_size=40),
+    st.integers(0, 100),
+)
+def test_deliveries_in_any_pieces_pay_what_the_totals_say(
+    price_micros: int, deliveries: list[tuple[int, bool]], discount_pct: int
+) -> None:
+    units = 1_000_000  # at least every delivery together; the notional is the price
+    book = Clearing(ClearingState(), bond_pct=20, fee_bps=0, refund_unused=False)
+    for account in (BUYER, SELLER):
+        book.open_account(account)
+        book.deposit(account, 10**15)
+    notional = price_micros * units // 1_000_000
+    book.reserve_bid(10, BUYER, notional)
+    book.reserve_ask(11, SELLER, 0, 7, 0, units)
+    lot, _ = book.fill(1, "X", (0, 1), 10, 11, price_micros, units, 0)
+
+    paid = refunded = 0
+    for size, off_grade in deliveries:
+        for transfer in book.deliver(
+            lot.lot_id, size, off_grade=off_grade, discount_pct=discount_pct
+        ):
+            if transfer.reason == "refund":
+                refunded += transfer.amount_micros
+            else:
+                paid += transfer.amount_micros
+
+    delivered = sum(size for size, _ in deliveries)
+    offgrade = sum(size for size, off in deliveries if off)
+    assert (paid, refunded) == delivery_due_micros(
+        price_micros, delivered - offgrade, offgrade, discount_pct
+    )
+    assert paid + refunded <= price_micros * delivered // 1_000_000
+    assert book.state.ledger.balance(EXCHANGE, ESCROW) == notional - paid - refunded >= 0
+
+
+def test_an_off_grade_delivery_refunds_the_discount_to_the_buyer() -> None:
+    book = clearing()
+    lot_id = traded(book, lots=1)  # 200,000 µUSD for 100,000 units
+
+    book.deliver(lot_id, 10_000, off_grade=True, discount_pct=50)  # worth 20,000; half off
+
+    lot = book.state.lots[lot_id]
+    assert (lot.paid_micros, lot.discount_micros, lot.refunded_micros) == (10_000, 10_000, 10_000)
+    assert book.balances(BUYER)[0] == 1_000_000 - 200_000 + 10_000
+    assert lot.units_left == 90_000
+
+    book.settle_instrument("X")  # take or pay: the seller gets the rest of the escrow
+
+    assert book.balances(SELLER)[0] == 1_000_000 + 190_000
+    assert book.state.ledger.balance(EXCHANGE, ESCROW) == 0
+
+
+def test_a_defaulted_lot_refunds_the_buyer_and_takes_a_penalty_from_the_bond() -> None:
+    book = clearing()
+    lot_id = traded(book, lots=1)  # bond 40,000
+    book.deliver(lot_id, 25_000)  # 50,000 paid to the seller
+
+    transfers = book.default_lot(lot_id, penalty_pct=10)
+
+    # The buyer gets back the undelivered 150,000 and a 15,000 penalty.
+    assert [(t.reason, t.amount_micros) for t in transfers] == [
+        ("refund", 150_000),
+        ("default", 15_000),
+    ]
+    assert book.balances(BUYER) == (965_000, 0, 0, 965_000)
+    assert book.balances(SELLER) == (1_035_000, 0, 0, 1_035_000)
+    assert book.state.ledger.balance(EXCHANGE, ESCROW) == 0
+    assert lot_id not in book.state.lots
+    assert book.settle_instrument("X") == []  # nothing left to settle at period end
+
+
+def test_a_default_penalty_never_takes_more_than_the_seller_has() -> None:
+    book = clearing()
+    lot_id = traded(book, lots=1)
+    book.withdraw(SELLER, book.available(SELLER))  # only the 40,000 bond is left
+
+    transfers = book.default_lot(lot_id, penalty_pct=100)  # a 200,000 penalty is due
+
+    assert transfers[-1].amount_micros == 40_000
+    assert book.balances(SELLER) == (0, 0, 0, 0)
 
 
 def test_fees_are_taken_cumulatively() -> None:

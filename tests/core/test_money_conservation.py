@@ -1,11 +1,11 @@
-"""Money is conserved through random deposits, orders, cancels, fills and period closes."""
+"""Money is conserved through random deposits, orders, fills, deliveries, defaults and closes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -157,6 +157,52 @@ class MoneyMachine(RuleBasedStateMachine):
                 account_id=account, order_id=order, price_micros=price_ticks * 1_000, lots=lots
             )
         )
+
+    @precondition(lambda self: self.exchange.clearing.state.lots)
+    @rule(
+        data=st.data(),
+        input_tokens=st.integers(0, 200_000),
+        output_tokens=st.integers(0, 150_000),
+        outcome=st.sampled_from(["on_grade", "on_grade", "off_grade", "failed"]),
+    )
+    def deliver(
+        self, data: st.DataObject, input_tokens: int, output_tokens: int, outcome: str
+    ) -> None:
+        """Serve a request against a lot: sometimes more than the lot has left."""
+        lots = self.exchange.clearing.state.lots
+        delivering = [i for i, lot in lots.items() if lot.period_start_ns <= self.now_ns]
+        lot = lots[data.draw(st.sampled_from(sorted(delivering or lots)))]
+        outcome_of = self._apply(
+            c.RecordDelivery(
+                request_id=f"r{len(self.commands)}",
+                buyer_account_id=lot.buyer_account_id,
+                lot_id=lot.lot_id,
+                outcome=outcome,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                ttft_ms=200,
+                duration_ms=900,
+            )
+        )
+        event("delivery", "recorded" if outcome_of.ok else "refused")
+
+    @precondition(lambda self: self.exchange.clearing.state.lots)
+    @rule(data=st.data())
+    def default(self, data: st.DataObject) -> None:
+        if data.draw(st.integers(0, 3)):
+            return  # defaults are rare, so that lots live long enough to be delivered against
+        lot = self.exchange.clearing.state.lots[
+            data.draw(st.sampled_from(sorted(self.exchange.clearing.state.lots)))
+        ]
+        assert lot.endpoint_id is not None
+        outcome_of = self._apply(
+            c.DefaultEndpoint(
+                endpoint_id=lot.endpoint_id,
+                period_start_ns=lot.period_start_ns,
+                reason="kept failing",
+            )
+        )
+        event("default", outcome_of.result["lots"] if outcome_of.result else "refused")
 
     @rule(seconds=st.sampled_from([1, 60, 60, 700, 1_800, 3_600]))
     def advance_time(self, seconds: int) -> None:

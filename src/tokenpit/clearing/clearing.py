@@ -11,13 +11,14 @@ from __future__ import annotations
 import msgspec
 
 from tokenpit.clearing.ledger import CASH, DEPOSITS, ESCROW, EXCHANGE, FEES, Ledger, Transfer
-from tokenpit.clearing.money import fee_due_micros, notional_micros, payment_due_micros
+from tokenpit.clearing.money import delivery_due_micros, fee_due_micros, notional_micros
 
 BID = "bid"
 ASK = "ask"
 
 LOT_OPEN = "open"
 LOT_SETTLED = "settled"
+LOT_DEFAULTED = "defaulted"
 
 
 class Reservation(msgspec.Struct, kw_only=True):
@@ -46,11 +47,19 @@ class Lot(msgspec.Struct, kw_only=True):
     price_micros: int
     notional_micros: int
     bond_micros: int
-    delivered_units: int = 0
+    delivered_units: int = 0  # all units delivered, off-grade ones included
     paid_micros: int = 0  # gross, fees included
-    refunded_micros: int = 0
+    refunded_micros: int = 0  # discounts, unused units (refund rule) and defaults
     fee_micros: int = 0
     status: str = LOT_OPEN
+    offgrade_units: int = 0  # delivered units that missed the grade's latency limits
+    discount_micros: int = 0  # refunded to the buyer for off-grade units (in refunded_micros)
+    penalty_micros: int = 0  # paid by the seller to the buyer when the lot defaulted
+
+    @property
+    def units_left(self) -> int:
+        """Return the units the buyer may still consume."""
+        return self.units - self.delivered_units if self.status == LOT_OPEN else 0
 
 
 class AccountMoney(msgspec.Struct, kw_only=True):
@@ -237,15 +246,61 @@ class Clearing:
         self.state.lots_by_instrument.setdefault(instrument, []).append(lot.lot_id)
         return lot, transfer
 
-    def deliver(self, lot_id: int, units: int) -> list[Transfer]:
-        """Record `units` delivered against a lot and pay the seller what they earned so far."""
+    def deliver(
+        self, lot_id: int, units: int, *, off_grade: bool = False, discount_pct: int = 0
+    ) -> list[Transfer]:
+        """Record `units` delivered against a lot; pay the seller, refund off-grade discounts.
+
+        Payments are cumulative, so rounding never drifts: after any sequence of deliveries
+        the seller has been paid `floor(value of all units / 1e6)` and the buyer refunded
+        `floor(discount on the off-grade units / 1e6)`, whatever the sizes and the order.
+        """
         lot = self.state.lots[lot_id]
-        if units <= 0 or lot.delivered_units + units > lot.units or lot.status != LOT_OPEN:
+        if units <= 0 or units > lot.units_left or not 0 <= discount_pct <= 100:
             raise ValueError(f"lot {lot_id} cannot take {units} more units")
         lot.delivered_units += units
-        return self._pay_seller(
-            lot, payment_due_micros(lot.price_micros, lot.delivered_units, lot.paid_micros)
+        if off_grade:
+            lot.offgrade_units += units
+        payment, refund = delivery_due_micros(
+            lot.price_micros,
+            lot.delivered_units - lot.offgrade_units,
+            lot.offgrade_units,
+            discount_pct,
         )
+        transfers = self._refund_buyer(lot, refund - lot.discount_micros)
+        lot.discount_micros = refund
+        return transfers + self._pay_seller(lot, payment - lot.paid_micros)
+
+    def default_lot(self, lot_id: int, penalty_pct: int) -> list[Transfer]:
+        """End a lot its seller failed to deliver: refund the rest, charge the seller a penalty.
+
+        The buyer gets back what it paid for the undelivered units (from escrow) and a penalty
+        of `penalty_pct` of that amount from the seller: first out of the lot's bond, then out
+        of the seller's other available cash, never more than the seller has.
+        """
+        lot = self.state.lots[lot_id]
+        if lot.status != LOT_OPEN:
+            raise ValueError(f"lot {lot_id} is {lot.status}, not open")
+        remainder = lot.notional_micros - lot.paid_micros - lot.refunded_micros
+        transfers = self._refund_buyer(lot, remainder)
+
+        # Releasing the bond first makes it part of what the penalty can take.
+        self.state.accounts[lot.seller_account_id].bond_micros -= lot.bond_micros
+        penalty = min(remainder * penalty_pct // 100, max(0, self.available(lot.seller_account_id)))
+        if penalty > 0:
+            lot.penalty_micros = penalty
+            transfers.append(
+                self.state.ledger.post(
+                    (lot.seller_account_id, CASH),
+                    (lot.buyer_account_id, CASH),
+                    penalty,
+                    "default",
+                    f"lot:{lot.lot_id}",
+                )
+            )
+        lot.status = LOT_DEFAULTED
+        del self.state.lots[lot_id]
+        return transfers
 
     def settle_instrument(self, instrument: str) -> list[tuple[Lot, list[Transfer]]]:
         """Settle every open lot of an instrument whose period ended; release their bonds.
@@ -255,9 +310,9 @@ class Clearing:
         """
         settled: list[tuple[Lot, list[Transfer]]] = []
         for lot_id in self.state.lots_by_instrument.pop(instrument, []):
-            lot = self.state.lots[lot_id]
-            if lot.status != LOT_OPEN:
-                continue
+            lot = self.state.lots.get(lot_id)
+            if lot is None:
+                continue  # defaulted earlier in its period
             remainder = lot.notional_micros - lot.paid_micros - lot.refunded_micros
             if self.refund_unused:
                 transfers = self._refund_buyer(lot, remainder)

@@ -29,9 +29,19 @@ def bond_per_lot_micros(price_micros: int, lot_units: int, bond_pct: int) -> int
     return -(-lot_notional_micros(price_micros, lot_units) * bond_pct // 100)
 
 
-def payment_due_micros(price_micros: int, units_total: int, paid_micros: int) -> int:
-    """Return what is owed for `units_total` units at `price_micros`, less what was paid."""
-    return notional_micros(price_micros, units_total) - paid_micros
+def delivery_due_micros(
+    price_micros: int, on_grade_units: int, offgrade_units: int, discount_pct: int
+) -> tuple[int, int]:
+    """Return (seller's due, buyer's discount) for all units delivered so far, in µUSD.
+
+    On-grade units are worth the lot price, off-grade ones `discount_pct` percent less; the
+    discount goes back to the buyer. Both are whole µUSD rounded down from the exact totals,
+    so `due + discount <= notional of the delivered units` always holds.
+    """
+    scale = UNITS_PER_QUOTE * 100
+    due = price_micros * (on_grade_units * 100 + offgrade_units * (100 - discount_pct)) // scale
+    discount = price_micros * offgrade_units * discount_pct // scale
+    return due, discount
 
 
 def fee_due_micros(gross_paid_micros: int, fee_bps: int, fee_paid_micros: int) -> int:

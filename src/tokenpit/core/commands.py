@@ -93,6 +93,45 @@ class ReplaceOrder(Command, kw_only=True):
     lots: int
 
 
+class SetAutoBuy(Command, kw_only=True):
+    """Let the gateway buy lots at market for an account that runs out, up to a price."""
+
+    account_id: int
+    max_price_micros: int | None  # None turns auto-buy off
+
+
+class RecordDelivery(Command, kw_only=True):
+    """Record one request the gateway served against a buyer's lot, and settle it.
+
+    Token counts are the reference tokenizer's; the core turns them into units by the
+    spec, charges them to the lot (and, past its end, to the buyer's other lots of the
+    same instrument from the same endpoint), pays the seller and refunds any off-grade
+    discount. A failed request is recorded and charges nothing.
+    """
+
+    request_id: str
+    buyer_account_id: int
+    lot_id: int
+    outcome: str  # "on_grade" | "off_grade" | "failed"
+    reason: str | None = None  # why it was off grade or failed
+    input_tokens: int = 0
+    output_tokens: int = 0
+    reported_input_tokens: int | None = None  # the seller's own usage figures, if it sent any
+    reported_output_tokens: int | None = None
+    ttft_ms: int = 0
+    duration_ms: int = 0
+    output_tps: float | None = None  # a measurement, not money
+    streamed: bool = False
+
+
+class DefaultEndpoint(Command, kw_only=True):
+    """Default an endpoint's open lots of one period: it kept failing to deliver."""
+
+    endpoint_id: int
+    period_start_ns: int
+    reason: str
+
+
 class Tick(Command, kw_only=True):
     """Bring the exchange's time forward: list, expire and close what is due."""
 
@@ -106,6 +145,9 @@ AnyCommand = (
     | PlaceOrder
     | CancelOrder
     | ReplaceOrder
+    | SetAutoBuy
+    | RecordDelivery
+    | DefaultEndpoint
     | Tick
 )
 

@@ -86,6 +86,9 @@ class Effects:
                 refunded_micros=lot.refunded_micros,
                 fee_micros=lot.fee_micros,
                 status=lot.status,
+                offgrade_units=lot.offgrade_units,
+                discount_micros=lot.discount_micros,
+                penalty_micros=lot.penalty_micros,
             )
         )
         self.accounts.update((lot.buyer_account_id, lot.seller_account_id))

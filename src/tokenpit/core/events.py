@@ -138,6 +138,9 @@ class LotUpdated(Event, kw_only=True):
     refunded_micros: int  # returned to the buyer
     fee_micros: int  # kept by the exchange
     status: str
+    offgrade_units: int = 0  # delivered units that missed the grade's latency limits
+    discount_micros: int = 0  # refunded to the buyer for off-grade units
+    penalty_micros: int = 0  # paid by the seller to the buyer on default
 
 
 class TransferPosted(Event, kw_only=True):
@@ -158,6 +161,54 @@ class TransferPosted(Event, kw_only=True):
     ref: str  # what caused it, e.g. "lot:12" or "trade:40"
 
 
+class AutoBuySet(Event, kw_only=True):
+    """An account's auto-buy limit changed (None: off)."""
+
+    account_id: int
+    max_price_micros: int | None
+
+
+class DeliveryRecorded(Event, kw_only=True):
+    """The gateway served one request against a lot: what was metered, measured and paid.
+
+    `units` is what the reference tokenizer counted; `charged_units` what lots covered;
+    `unbilled_units` the rest (the buyer's lots from that endpoint ran out mid-request).
+    """
+
+    delivery_id: int
+    request_id: str
+    lot_id: int
+    instrument: str
+    buyer_account_id: int
+    seller_account_id: int
+    endpoint_id: int | None
+    outcome: str  # on_grade, off_grade or failed
+    reason: str | None
+    input_tokens: int
+    output_tokens: int
+    units: int
+    charged_units: int
+    unbilled_units: int
+    reported_input_tokens: int | None
+    reported_output_tokens: int | None
+    ttft_ms: int
+    duration_ms: int
+    output_tps: float | None
+    streamed: bool
+    paid_micros: int  # to the seller for this delivery, fees included
+    refunded_micros: int  # off-grade discount returned to the buyer
+
+
+class EndpointDefaulted(Event, kw_only=True):
+    """An endpoint's open lots of a period defaulted: refunded to buyers, penalty charged."""
+
+    endpoint_id: int
+    account_id: int
+    period_start_ns: int
+    lots: int
+    reason: str
+
+
 class BookChanged(Event, kw_only=True):
     """An instrument's order book changed; read its depth for the new levels."""
 
@@ -175,5 +226,8 @@ AnyEvent = (
     | TradeExecuted
     | LotUpdated
     | TransferPosted
+    | AutoBuySet
+    | DeliveryRecorded
+    | EndpointDefaulted
     | BookChanged
 )

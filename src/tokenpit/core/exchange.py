@@ -17,8 +17,8 @@ import msgspec
 from tokenpit import engine as eng
 from tokenpit.clearing import Clearing
 from tokenpit.core import commands as cmd
+from tokenpit.core import delivery, trading
 from tokenpit.core import events as ev
-from tokenpit.core import trading
 from tokenpit.core.effects import Effects
 from tokenpit.core.outcome import (
     CONFLICT,
@@ -91,6 +91,8 @@ class Exchange:
             return trading.cancel(self, fx, command)
         if isinstance(command, cmd.ReplaceOrder):
             return trading.replace(self, fx, command)
+        if isinstance(command, cmd.RecordDelivery):
+            return delivery.record(self, fx, command)
         if isinstance(command, cmd.Deposit | cmd.Withdraw):
             return self._move_money(fx, command)
         if isinstance(command, cmd.CreateAccount):
@@ -99,6 +101,10 @@ class Exchange:
             return self._register_endpoint(fx, command)
         if isinstance(command, cmd.SetEndpointGrade):
             return self._set_grade(fx, command)
+        if isinstance(command, cmd.DefaultEndpoint):
+            return delivery.default_endpoint(self, fx, command)
+        if isinstance(command, cmd.SetAutoBuy):
+            return delivery.set_auto_buy(self, fx, command)
         if isinstance(command, cmd.Tick):
             return {"now_ns": fx.ts_ns}
         raise TypeError(f"unknown command {type(command).__name__}")

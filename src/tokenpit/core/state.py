@@ -24,6 +24,7 @@ class AccountRecord(msgspec.Struct, kw_only=True):
     roles: list[str]
     key_hash: str
     created_ns: int
+    auto_buy_max_price_micros: int | None = None  # the gateway may buy at market up to this
 
 
 class EndpointRecord(msgspec.Struct, kw_only=True):
@@ -84,4 +85,5 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     last_account_id: int = 0
     last_endpoint_id: int = 0
     last_order_id: int = 0
+    last_delivery_id: int = 0
     listed_until_ns: int = 0  # lifecycle has run for every period boundary before this

@@ -88,6 +88,16 @@ class Store(Protocol):
     ) -> list[Row]:
         """Return lots where the account is buyer or seller, newest first."""
 
+    def deliveries(
+        self,
+        account_id: int | None,
+        *,
+        endpoint_id: int | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[Row]:
+        """Return deliveries the account bought or served (all when None), newest first."""
+
     def ledger(
         self, account_id: int, *, limit: int = 100, before_id: int | None = None
     ) -> list[Row]:

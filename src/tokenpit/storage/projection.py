@@ -27,8 +27,11 @@ import msgspec
 from tokenpit.core.events import (
     AccountOpened,
     AnyEvent,
+    AutoBuySet,
     BalanceChanged,
     BookChanged,
+    DeliveryRecorded,
+    EndpointDefaulted,
     EndpointGradeSet,
     EndpointRegistered,
     Event,
@@ -104,6 +107,12 @@ _CLOSE_INSTRUMENT = _bind(
 _UPSERT_ORDER = _upsert("orders", OrderUpdated, "order_id")
 _INSERT_TRADE = _insert("trades", TradeExecuted)
 _UPSERT_LOT = _upsert("lots", LotUpdated, "lot_id")
+_INSERT_DELIVERY = _insert("deliveries", DeliveryRecorded)
+_UPDATE_AUTO_BUY = _bind(
+    AutoBuySet,
+    "UPDATE accounts SET auto_buy_max_price_micros = :max_price_micros "
+    "WHERE account_id = :account_id",
+)
 # Each transfer's value tuple writes its entry and then its counter-entry, so their entry
 # ids are adjacent.
 _INSERT_ENTRIES = RowStatement(
@@ -124,8 +133,10 @@ class _Rows:
 
     __slots__ = (
         "accounts",
+        "auto_buys",
         "balances",
         "closes",
+        "deliveries",
         "endpoints",
         "grades",
         "instruments",
@@ -146,6 +157,8 @@ class _Rows:
         self.grades: dict[int, Params] = {}
         self.instruments: list[Params] = []
         self.closes: list[Params] = []
+        self.deliveries: list[Params] = []
+        self.auto_buys: dict[int, Params] = {}
 
 
 def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
@@ -160,6 +173,7 @@ def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
         (_UPDATE_GRADE, rows.grades.values()),
         (_UPSERT_INSTRUMENT, rows.instruments),
         (_CLOSE_INSTRUMENT, rows.closes),
+        (_UPDATE_AUTO_BUY, rows.auto_buys.values()),
     ):
         if params:
             cursor.executemany(statement, params)
@@ -167,6 +181,7 @@ def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
         (_UPSERT_ORDER, rows.orders.values()),
         (_INSERT_TRADE, rows.trades),
         (_UPSERT_LOT, rows.lots.values()),
+        (_INSERT_DELIVERY, rows.deliveries),
         (_INSERT_ENTRIES, rows.transfers),
     ):
         if values:
@@ -193,6 +208,8 @@ def _collect(events: Sequence[AnyEvent]) -> _Rows:
             lots[event.lot_id] = astuple(event)
         elif isinstance(event, TransferPosted):
             transfers.append(astuple(event))
+        elif isinstance(event, DeliveryRecorded):
+            rows.deliveries.append(astuple(event))
         else:
             _collect_rare(rows, event)
     return rows
@@ -211,5 +228,9 @@ def _collect_rare(rows: _Rows, event: AnyEvent) -> None:
         rows.instruments.append(msgspec.structs.astuple(event))
     elif isinstance(event, InstrumentClosed):
         rows.closes.append(msgspec.structs.astuple(event))
+    elif isinstance(event, AutoBuySet):
+        rows.auto_buys[event.account_id] = msgspec.structs.astuple(event)
+    elif isinstance(event, EndpointDefaulted):
+        return  # its lots' new state arrives as LotUpdated events
     else:
         raise TypeError(f"cannot project event {event!r}: no read model knows its type")

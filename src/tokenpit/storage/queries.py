@@ -29,7 +29,14 @@ _TRADE_COLUMNS = (
 _LOT_COLUMNS = (
     "lot_id, trade_id, instrument, period_start_ns, period_end_ns, buyer_account_id, "
     "seller_account_id, endpoint_id, units, price_micros, notional_micros, bond_micros, "
-    "delivered_units, paid_micros, refunded_micros, fee_micros, status, updated_ns"
+    "delivered_units, paid_micros, refunded_micros, fee_micros, status, offgrade_units, "
+    "discount_micros, penalty_micros, updated_ns"
+)
+_DELIVERY_COLUMNS = (
+    "delivery_id, request_id, lot_id, instrument, buyer_account_id, seller_account_id, "
+    "endpoint_id, outcome, reason, input_tokens, output_tokens, units, charged_units, "
+    "unbilled_units, reported_input_tokens, reported_output_tokens, ttft_ms, duration_ms, "
+    "output_tps, streamed, paid_micros, refunded_micros, ts_ns"
 )
 _LEDGER_COLUMNS = "entry_id, transfer_id, account_id, book, amount_micros, reason, ref, seq, ts_ns"
 _ENDPOINT_COLUMNS = "endpoint_id, account_id, url, model, capacity_units, grade, registered_ns"
@@ -164,6 +171,41 @@ def select_lots(
     )
     params = [account_id, *where.params, limit, account_id, account_id, *where.params, limit]
     return _fetch(connection, sql, [*params, limit])
+
+
+def select_deliveries(
+    connection: sqlite3.Connection,
+    account_id: int | None,
+    *,
+    endpoint_id: int | None,
+    limit: int,
+    before_id: int | None,
+) -> list[Row]:
+    """Return a page of deliveries an account bought or served (all when None), newest first."""
+    where = _Filter()
+    where.add("endpoint_id = ?", endpoint_id)
+    where.add("delivery_id < ?", before_id)
+    limit = clamp_limit(limit)
+    if account_id is None:
+        sql = (
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries "  # noqa: S608 (fixed text)
+            f"WHERE {where.sql()} ORDER BY delivery_id DESC LIMIT ?"
+        )
+        rows = _fetch(connection, sql, [*where.params, limit])
+    else:
+        sql = (
+            f"SELECT * FROM (SELECT {_DELIVERY_COLUMNS} FROM deliveries "  # noqa: S608
+            f"WHERE buyer_account_id = ? AND {where.sql()} ORDER BY delivery_id DESC LIMIT ?) "
+            f"UNION ALL SELECT * FROM (SELECT {_DELIVERY_COLUMNS} FROM deliveries "
+            f"WHERE seller_account_id = ? AND buyer_account_id != ? AND {where.sql()} "
+            "ORDER BY delivery_id DESC LIMIT ?) "
+            "ORDER BY delivery_id DESC LIMIT ?"
+        )
+        params = [account_id, *where.params, limit, account_id, account_id, *where.params]
+        rows = _fetch(connection, sql, [*params, limit, limit])
+    for row in rows:
+        row["streamed"] = bool(row["streamed"])
+    return rows
 
 
 def select_ledger(

@@ -139,7 +139,44 @@ _TRADING = (
     "CREATE INDEX ledger_by_account ON ledger (account_id, entry_id DESC)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_JOURNAL + _ACCOUNTS + _TRADING,)
+_DELIVERY = (
+    "ALTER TABLE lots ADD COLUMN offgrade_units INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE lots ADD COLUMN discount_micros INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE lots ADD COLUMN penalty_micros INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE accounts ADD COLUMN auto_buy_max_price_micros INTEGER",
+    # Column order follows DeliveryRecorded's fields.
+    """CREATE TABLE deliveries (
+        seq INTEGER NOT NULL,
+        ts_ns INTEGER NOT NULL,
+        delivery_id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        lot_id INTEGER NOT NULL,
+        instrument TEXT NOT NULL,
+        buyer_account_id INTEGER NOT NULL,
+        seller_account_id INTEGER NOT NULL,
+        endpoint_id INTEGER,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        units INTEGER NOT NULL,
+        charged_units INTEGER NOT NULL,
+        unbilled_units INTEGER NOT NULL,
+        reported_input_tokens INTEGER,
+        reported_output_tokens INTEGER,
+        ttft_ms INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        output_tps REAL,
+        streamed INTEGER NOT NULL,
+        paid_micros INTEGER NOT NULL,
+        refunded_micros INTEGER NOT NULL
+    )""",
+    "CREATE INDEX deliveries_by_buyer ON deliveries (buyer_account_id, delivery_id DESC)",
+    "CREATE INDEX deliveries_by_seller ON deliveries (seller_account_id, delivery_id DESC)",
+    "CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, delivery_id DESC)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_JOURNAL + _ACCOUNTS + _TRADING, _DELIVERY)
 """Every migration, oldest first; migration N (counting from 1) brings the schema to version N."""
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (

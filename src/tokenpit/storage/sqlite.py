@@ -339,6 +339,20 @@ class SqliteStore:
                 before_id=before_id,
             )
 
+    def deliveries(
+        self,
+        account_id: int | None,
+        *,
+        endpoint_id: int | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[Row]:
+        """Return deliveries the account bought or served (all when None), newest first."""
+        with self._reading() as connection:
+            return queries.select_deliveries(
+                connection, account_id, endpoint_id=endpoint_id, limit=limit, before_id=before_id
+            )
+
     def ledger(
         self, account_id: int, *, limit: int = 100, before_id: int | None = None
     ) -> list[Row]:

@@ -90,6 +90,10 @@ class MemoryStore:
         """Read models are not kept."""
         return []
 
+    def deliveries(self, account_id: int | None, **_: Any) -> list[Row]:
+        """Read models are not kept."""
+        return []
+
     def endpoints(self, account_id: int | None = None) -> list[Row]:
         """Read models are not kept."""
         return []
