@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tokenpit.storage import SNAPSHOTS_KEPT, JournalEntry, Snapshot, SqliteStore
-from tokenpit.testing.events import journal_entry
 from tokenpit.storage.schema import MIGRATIONS
+from tokenpit.testing.events import journal_entry
 
 
 def test_journal_after_yields_the_entries_above_a_sequence_in_order(store: SqliteStore) -> None:
