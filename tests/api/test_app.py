@@ -103,6 +103,7 @@ def test_no_route_is_missing_from_the_document(tmp_path: Path) -> None:
         "/api/accounts/{account_id}/deposits",
         "/api/accounts/{account_id}/withdrawals",
         "/api/account",
+        "/api/account/auto-buy",
         "/api/specs",
         "/api/instruments",
         "/api/book/{instrument}",
@@ -116,6 +117,7 @@ def test_no_route_is_missing_from_the_document(tmp_path: Path) -> None:
         "/api/endpoints/{endpoint_id}/grade",
         "/api/lots",
         "/api/ledger",
+        "/api/deliveries",
         "/healthz",
         "/metrics",
     }

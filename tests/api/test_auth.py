@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tokenpit.testing.api import GRADE, INSTRUMENT, ApiHarness, Trader, api_harness
+from tokenpit.testing.api import (
+    GRADE,
+    INSTRUMENT,
+    PUBLIC_ENDPOINT_URL,
+    ApiHarness,
+    Trader,
+    api_harness,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -59,7 +66,7 @@ ROUTES = [
         "POST",
         "/api/endpoints",
         {"own": 201, "other": 403, "none": 401, "operator": 403},
-        {"url": "https://s.example/v1", "model": "m", "capacity_units": 100_000},
+        {"url": PUBLIC_ENDPOINT_URL, "model": "m", "capacity_units": 100_000},
         owner="seller",
     ),
     Route("GET", "/api/endpoints", PRIVATE, owner="seller"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.cli.exchange import open_account, run, run_json
-from tokenpit.testing.api import LiveServer
+from tokenpit.testing.api import PUBLIC_ENDPOINT_URL, LiveServer
 
 
 def test_a_seller_registers_and_the_operator_grades_and_withdraws(live: LiveServer) -> None:
@@ -14,7 +14,7 @@ def test_a_seller_registers_and_the_operator_grades_and_withdraws(live: LiveServ
         "endpoints",
         "register",
         "--url",
-        "https://s.example/v1",
+        PUBLIC_ENDPOINT_URL,
         "--model",
         "m",
         "--capacity-units",
@@ -31,7 +31,7 @@ def test_a_seller_registers_and_the_operator_grades_and_withdraws(live: LiveServ
     assert graded[0]["grade"] == "A"
     assert withdrawn[0]["grade"] is None
     assert code == 0
-    assert "https://s.example/v1" in table
+    assert PUBLIC_ENDPOINT_URL in table
 
 
 def test_a_capacity_off_the_lot_is_refused_with_the_rule(live: LiveServer) -> None:
@@ -43,7 +43,7 @@ def test_a_capacity_off_the_lot_is_refused_with_the_rule(live: LiveServer) -> No
         "endpoints",
         "register",
         "--url",
-        "https://s.example/v1",
+        PUBLIC_ENDPOINT_URL,
         "--model",
         "m",
         "--capacity-units",

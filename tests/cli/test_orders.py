@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.cli.exchange import open_account, run, run_json
-from tokenpit.testing.api import INSTRUMENT, LiveServer
+from tokenpit.testing.api import INSTRUMENT, PUBLIC_ENDPOINT_URL, LiveServer
 
 
 def open_seller(live: LiveServer) -> tuple[str, int]:
@@ -14,7 +14,7 @@ def open_seller(live: LiveServer) -> tuple[str, int]:
         "endpoints",
         "register",
         "--url",
-        "https://seller.example/v1",
+        PUBLIC_ENDPOINT_URL,
         "--model",
         "m",
         "--capacity-units",

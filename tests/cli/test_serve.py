@@ -9,7 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
+from cryptography.fernet import Fernet
 
+from tokenpit.cli import main
+from tokenpit.testing.api import PUBLIC_ENDPOINT_URL
 from tokenpit.testing.server import ServerProcess, running_server
 
 pytestmark = pytest.mark.slow
@@ -37,7 +41,7 @@ def setup_market(server: ServerProcess) -> tuple[str, str, int]:
             endpoint = seller_client.post(
                 "/api/endpoints",
                 json={
-                    "url": "https://seller.example/v1",
+                    "url": PUBLIC_ENDPOINT_URL,
                     "model": "any-model",
                     "capacity_units": 500_000_000,
                 },
@@ -194,3 +198,46 @@ def test_a_killed_server_loses_no_acknowledged_order(tmp_path: Path) -> None:
     )
     assert account["cash_micros"] == 100_000_000 - paid
     assert account["held_micros"] == held
+
+
+def test_private_endpoints_need_the_flag_and_credentials_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOKENPIT_CREDENTIAL_KEY", Fernet.generate_key().decode())
+    body = {
+        "url": "http://127.0.0.1:9/v1",
+        "model": "m",
+        "capacity_units": 100_000,
+        "credential": "sk-e2e-canary",
+    }
+    answers = []
+    for name, extra_args in (("default", ()), ("private", ("--allow-private-endpoints",))):
+        directory = tmp_path / name
+        directory.mkdir()
+        server = ServerProcess(
+            directory / "exchange.db", "tp_test_operator", directory / "log", extra_args
+        )
+        server.start()
+        try:
+            with server.client(server.admin_key) as operator:
+                seller = operator.post("/api/accounts", json={"name": "s", "roles": ["seller"]})
+            with server.client(seller.json()["api_key"]) as client:
+                answers.append(client.post("/api/endpoints", json=body))
+        finally:
+            server.stop()
+
+    refused, admitted = answers
+    assert refused.status_code == 400
+    assert refused.json()["error"]["param"] == "url"
+    assert "127.0.0.1 is a loopback address" in refused.json()["error"]["message"]
+    assert admitted.status_code == 201, admitted.text
+    assert admitted.json()["has_credential"] is True
+    assert "sk-e2e-canary" not in admitted.text
+
+
+def test_a_malformed_credential_key_stops_serve_with_the_rule() -> None:
+    result = CliRunner().invoke(main, ["serve"], env={"TOKENPIT_CREDENTIAL_KEY": "hunter2"})
+
+    assert result.exit_code == 1
+    assert "TOKENPIT_CREDENTIAL_KEY: key 1 of 1 is not a Fernet key" in result.output
+    assert "hunter2" not in result.output

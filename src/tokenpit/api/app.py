@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Final
 
 from fastapi import FastAPI
@@ -18,6 +20,9 @@ from tokenpit.api.routes import accounts, endpoints, health, market, orders, pri
 from tokenpit.api.state import AppState, StreamCount
 from tokenpit.api.stream import route as stream_route
 from tokenpit.core.sequencer import Core
+from tokenpit.endpoints import CredentialBox
+from tokenpit.gateway import build_gateway
+from tokenpit.gateway.asgi import GatewayRoutes
 
 DESCRIPTION: Final = """\
 An exchange where AI inference trades as a graded commodity.
@@ -54,27 +59,47 @@ TAGS: Final = (
 
 
 def create_app(core: Core, config: ApiConfig) -> FastAPI:
-    """Return the API application for `core`, which the caller starts and stops."""
+    """Return the API application for `core`, which the caller starts and stops.
+
+    Raises `CredentialKeyError` if `config.credential_keys` holds a malformed key.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await gateway.close()
+
     app = FastAPI(
         title="tokenpit",
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=[dict(tag) for tag in TAGS],
+        lifespan=lifespan,
     )
     metrics = Metrics(core)
     limiter = RateLimiter(
         config.rate_limit_per_s, config.rate_limit_burst, config.rate_limit_clients_max
     )
-    app.state.tokenpit = AppState(core, config, metrics, limiter, StreamCount())
+    credentials = CredentialBox(config.credential_keys) if config.credential_keys else None
+    app.state.tokenpit = AppState(
+        core, config, metrics, limiter, StreamCount(), config.address_policy, credentials
+    )
+
+    gateway = build_gateway(
+        core, config.gateway, metrics.registry, config.address_policy, credentials
+    )
+    app.state.gateway = gateway
 
     install_error_handlers(app)
     for module in (accounts, orders, market, prices, endpoints, records, health, stream_route):
         app.include_router(module.routes())
 
-    # Added last runs first: log and tag every request, then rate-limit, then cap its body,
-    # then serve well-formed order entry on the fast path.
+    # Added last runs first: log and tag every request, then rate-limit, then the gateway
+    # answers /v1/... (under its own, larger body limit), then cap the body, then serve
+    # well-formed order entry on the fast path.
     app.add_middleware(OrderEntryFastPath, state=app.state.tokenpit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(GatewayRoutes, gateway=gateway)  # bodies up to its own, larger limit
     app.add_middleware(RateLimitMiddleware, limiter=limiter, core=core)
     app.add_middleware(RequestLogMiddleware, metrics=metrics)
     return app

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tokenpit.endpoints import AddressPolicy
+from tokenpit.gateway.config import GatewayConfig
+from tokenpit.settings import Secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +16,9 @@ class ApiConfig:
     Rate limits are token buckets: each API key (or, without a valid key, each client
     address) may make `rate_limit_burst` requests at once and `rate_limit_per_s` a second
     after that. Stream limits bound what one WebSocket connection may cost the exchange.
+    `address_policy` says where sellers' endpoints may be (public addresses only, unless it
+    allows private ones); `credential_keys` are the Fernet keys that seal sellers'
+    credentials, newest first (none: endpoints register without a credential only).
     """
 
     max_body_bytes: int = 65_536
@@ -24,6 +31,9 @@ class ApiConfig:
     stream_book_interval_s: float = 0.1  # at most one book message per instrument this often
     stream_book_levels: int = 20
     market_trades_max: int = 100_000  # trades one market-data request reads, newest first
+    address_policy: AddressPolicy = field(default_factory=AddressPolicy)
+    credential_keys: tuple[Secret, ...] = ()
+    gateway: GatewayConfig = field(default_factory=GatewayConfig)
 
     def __post_init__(self) -> None:
         for name in (

@@ -6,19 +6,20 @@ an unknown field is refused by name, so a misspelt option never passes silently.
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from tokenpit.api.texts import TEXT_PATTERN, checked_time_ns, plain_text
+from tokenpit.endpoints import MAX_URL_CHARS, validate_endpoint_url
+from tokenpit.settings import Secret
 
 MAX_ID: Final = 2**62  # ids are SQLite integers; one more must still fit
 MAX_LOTS: Final = 1_000_000
 MAX_PRICE_MICROS: Final = 10**12  # a million dollars per million units
 MAX_AMOUNT_MICROS: Final = 10**15  # a billion dollars
 MAX_CAPACITY_UNITS: Final = 10**12
-MAX_URL_CHARS: Final = 2_048
+MAX_CREDENTIAL_CHARS: Final = 4_096
 
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 Lots = Annotated[int, Field(strict=True, ge=1, le=MAX_LOTS, description="whole lots")]
@@ -34,17 +35,35 @@ def _text(max_chars: int) -> object:
     return Field(min_length=1, max_length=max_chars, json_schema_extra={"pattern": TEXT_PATTERN})
 
 
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL with a host")
-    return value
+def _as_secret(value: Any) -> Secret:
+    # Only the type is checked here: a validation error quotes the value it refuses, and
+    # this one is a secret. `credential_problem` checks the rest without quoting it.
+    if not isinstance(value, str):
+        raise ValueError("must be a string")  # noqa: TRY004 - pydantic wants a ValueError
+    return Secret(value)
 
 
 Name = Annotated[str, _text(100), AfterValidator(plain_text)]
 Symbol = Annotated[str, _text(64), AfterValidator(plain_text)]
 ClientOrderId = Annotated[str, _text(64), AfterValidator(plain_text)]
-Url = Annotated[str, _text(MAX_URL_CHARS), AfterValidator(plain_text), AfterValidator(_http_url)]
+EndpointUrl = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_URL_CHARS, examples=["https://inference.example.com/v1"]),
+    AfterValidator(validate_endpoint_url),
+]
+Credential = Annotated[
+    Secret,
+    PlainValidator(_as_secret),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_CREDENTIAL_CHARS,
+            "format": "password",
+            "writeOnly": True,
+        }
+    ),
+]
 ModelName = Annotated[str, _text(200), AfterValidator(plain_text)]
 Time = Annotated[
     str, _text(64), AfterValidator(checked_time_ns), Field(examples=["2026-12-03T14:30:00Z"])
@@ -73,6 +92,19 @@ class AmountRequest(_Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"amount_micros": 250_000_000}]})
 
     amount_micros: AmountMicros
+
+
+class AutoBuyRequest(_Body):
+    """Let the gateway buy lots at market, up to a price, when your units run out."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"max_price_micros": 3_000_000}]})
+
+    max_price_micros: Annotated[
+        int | None,
+        Field(
+            strict=True, ge=1, le=MAX_PRICE_MICROS, description="µUSD per million units; null: off"
+        ),
+    ]
 
 
 class PlaceOrderRequest(_Body):
@@ -125,7 +157,13 @@ class ReplaceOrderRequest(_Body):
 
 
 class RegisterEndpointRequest(_Body):
-    """Register an OpenAI-compatible endpoint and the units it can deliver per period."""
+    """Register an OpenAI-compatible endpoint and the units it can deliver per period.
+
+    `url` is the base URL the exchange calls (`…/v1`); its host must lead to public
+    addresses only, unless the operator allows private ones. `credential` is the key the
+    exchange sends the endpoint (`Authorization: Bearer …`): it is stored encrypted and
+    never shown again.
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -134,14 +172,30 @@ class RegisterEndpointRequest(_Body):
                     "url": "https://inference.example.com/v1",
                     "model": "llama-3.1-70b-instruct",
                     "capacity_units": 10_000_000,
+                    "credential": "sk-your-endpoint-key",
                 }
             ]
         }
     )
 
-    url: Url
+    url: EndpointUrl
     model: ModelName
     capacity_units: Annotated[int, Field(strict=True, ge=1, le=MAX_CAPACITY_UNITS)]
+    credential: Credential | None = None
+
+
+def credential_problem(credential: Secret) -> str | None:
+    """Return the rule a credential breaks, without quoting it, or None if it is fine."""
+    text = credential.reveal()
+    if not 1 <= len(text) <= MAX_CREDENTIAL_CHARS:
+        return f"must be 1 to {MAX_CREDENTIAL_CHARS:,} characters, got {len(text):,}"
+    if not text.strip():
+        return "must not be blank"
+    try:
+        plain_text(text)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 class SetGradeRequest(_Body):

@@ -115,7 +115,11 @@ class Trade(BaseModel):
 
 
 class Endpoint(BaseModel):
-    """A seller's endpoint and the grade it may sell (never a credential)."""
+    """A seller's endpoint and the grade it may sell.
+
+    `has_credential` says whether the exchange holds a key for it; the key itself is
+    never shown.
+    """
 
     id: int
     account_id: int
@@ -123,6 +127,7 @@ class Endpoint(BaseModel):
     model: str
     capacity_units: int
     grade: str | None
+    has_credential: bool
 
 
 class Lot(BaseModel):
@@ -145,6 +150,48 @@ class Lot(BaseModel):
     refunded_micros: int
     fee_micros: int
     status: str
+    offgrade_units: int = 0
+    discount_micros: int = 0
+    penalty_micros: int = 0
+
+
+class Delivery(BaseModel):
+    """One request the gateway served against a lot: metered, measured and paid.
+
+    Token counts are the reference tokenizer's (`cl100k_base`); `reported_*` are the
+    seller's own usage figures, recorded and never billed.
+    """
+
+    delivery_id: int
+    request_id: str
+    lot_id: int
+    instrument: str
+    buyer_account_id: int
+    seller_account_id: int
+    endpoint_id: int | None
+    outcome: str = Field(description="on_grade, off_grade or failed")
+    reason: str | None
+    input_tokens: int
+    output_tokens: int
+    units: int
+    charged_units: int
+    unbilled_units: int
+    reported_input_tokens: int | None
+    reported_output_tokens: int | None
+    ttft_ms: int
+    duration_ms: int
+    output_tps: float | None
+    streamed: bool
+    paid_micros: int
+    refunded_micros: int
+    ts_ns: int
+
+
+class AutoBuy(BaseModel):
+    """The price up to which the gateway buys lots at market when the account runs out."""
+
+    account_id: int
+    max_price_micros: int | None
 
 
 class LedgerEntry(BaseModel):

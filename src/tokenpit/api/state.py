@@ -12,6 +12,7 @@ from tokenpit.api.config import ApiConfig
 from tokenpit.api.metrics import Metrics
 from tokenpit.api.ratelimit import RateLimiter
 from tokenpit.core.sequencer import Core
+from tokenpit.endpoints import AddressPolicy, CredentialBox
 
 
 @dataclass(slots=True)
@@ -23,13 +24,19 @@ class StreamCount:
 
 @dataclass(frozen=True, slots=True)
 class AppState:
-    """Everything the routes and middleware of one application share."""
+    """Everything the routes and middleware of one application share.
+
+    The gateway takes `address_policy` for its connector (`tokenpit.endpoints.resolver`)
+    and `credentials` to open sellers' sealed keys; `credentials` is None when no key is set.
+    """
 
     core: Core
     config: ApiConfig
     metrics: Metrics
     limiter: RateLimiter
     streams: StreamCount
+    address_policy: AddressPolicy
+    credentials: CredentialBox | None
 
 
 def app_state(connection: HTTPConnection) -> AppState:

@@ -18,6 +18,7 @@ from tokenpit.cli.formatting import format_utc
 from tokenpit.cli.market import book, trades
 from tokenpit.cli.orders import order, orders
 from tokenpit.cli.serve import serve
+from tokenpit.cli.sim_seller import sim_seller
 from tokenpit.specs import (
     Spec,
     SpecError,
@@ -127,6 +128,7 @@ main.add_command(demo)
 for command in (accounts, deposit, withdraw, balance, order, orders, book, trades, endpoints):
     main.add_command(command)
 main.add_command(serve)
+main.add_command(sim_seller)
 
 
 def _load(path: Path | None) -> Spec:

@@ -15,6 +15,7 @@ from tokenpit.api.keys import hash_api_key, new_api_key
 from tokenpit.api.redaction import install_redaction
 from tokenpit.core import commands as c
 from tokenpit.core.sequencer import Core
+from tokenpit.endpoints import AddressPolicy
 from tokenpit.logs import configure_logging
 from tokenpit.settings import Secret, ServerSettings
 from tokenpit.specs import Spec, SpecError, default_spec, load_spec
@@ -45,11 +46,28 @@ log = structlog.get_logger(__name__)
     show_default=True,
     help="Requests per second each API key may make.",
 )
-def serve(db: str, host: str, port: int, specs_path: Path | None, rate_limit: float) -> None:
+@click.option(
+    "--allow-private-endpoints",
+    is_flag=True,
+    help="Let sellers register endpoints whose host resolves to a loopback (127.0.0.0/8, "
+    "::1), private (10/8, 172.16/12, 192.168/16, fc00::/7) or link-local (169.254/16, "
+    "fe80::/10) address, e.g. sellers on this machine or its network. Off by default: only "
+    "public addresses. Cloud metadata, unspecified, multicast, carrier-grade NAT, "
+    "documentation and reserved addresses stay refused either way.",
+)
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    specs_path: Path | None,
+    rate_limit: float,
+    allow_private_endpoints: bool,
+) -> None:
     """Run the exchange: trading API, market data and WebSocket stream.
 
     The operator key comes from TOKENPIT_ADMIN_KEY, or is generated on the first
-    start and printed once.
+    start and printed once. Sellers' endpoint credentials are sealed with
+    TOKENPIT_CREDENTIAL_KEY; without it endpoints register without a credential.
     """
     try:
         settings = ServerSettings.from_env()
@@ -58,12 +76,24 @@ def serve(db: str, host: str, port: int, specs_path: Path | None, rate_limit: fl
         raise click.ClickException(str(error)) from error
     configure_logging(settings.log_format, settings.log_level)
     install_redaction()  # uvicorn logs WebSocket URLs (?key=) and, at debug, headers
-    config = ApiConfig(rate_limit_per_s=rate_limit, rate_limit_burst=int(rate_limit * 2))
+    config = api_config(settings, rate_limit, allow_private_endpoints=allow_private_endpoints)
     try:
         # uvloop (installed with uvicorn[standard]) runs the event loop in C.
         uvloop.run(_serve(spec, db, host, port, settings, config))
     except ValueError as error:  # a bad --db URL
         raise click.ClickException(str(error)) from error
+
+
+def api_config(
+    settings: ServerSettings, rate_limit: float, *, allow_private_endpoints: bool
+) -> ApiConfig:
+    """Return the API's settings for `tokenpit serve`'s options and environment."""
+    return ApiConfig(
+        rate_limit_per_s=rate_limit,
+        rate_limit_burst=int(rate_limit * 2),
+        address_policy=AddressPolicy(allow_private=allow_private_endpoints),
+        credential_keys=settings.credential_keys,
+    )
 
 
 async def _serve(

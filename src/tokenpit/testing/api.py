@@ -35,6 +35,10 @@ T = TypeVar("T")
 INSTRUMENT = "CHAT-B.2026-12-03T14"
 GRADE = "CHAT-B"
 STARTUP_TIMEOUT_S = 20.0
+# A public address, which the default address policy admits without a DNS lookup (tests
+# have no DNS). Registering only checks where a URL leads; tests that call a seller
+# register their own on loopback, with a policy that allows private addresses.
+PUBLIC_ENDPOINT_URL = "https://8.8.8.8/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,7 @@ class ApiHarness:
         response = await self.client.post(
             "/api/endpoints",
             json={
-                "url": "https://seller.example/v1",
+                "url": PUBLIC_ENDPOINT_URL,
                 "model": "m",
                 "capacity_units": capacity_units,
             },

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -26,12 +26,18 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """A `tokenpit serve` child process and how to reach it."""
+    """A `tokenpit serve` child process and how to reach it.
 
-    def __init__(self, db_path: Path, admin_key: str, log_path: Path) -> None:
+    `extra_args` are more `tokenpit serve` options, passed after the ones it always sets.
+    """
+
+    def __init__(
+        self, db_path: Path, admin_key: str, log_path: Path, extra_args: Sequence[str] = ()
+    ) -> None:
         self.db_path = db_path
         self.admin_key = admin_key
         self.log_path = log_path
+        self.extra_args = tuple(extra_args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -52,6 +58,7 @@ class ServerProcess:
                     str(self.port),
                     "--rate-limit",
                     "100000",
+                    *self.extra_args,
                 ],
                 stdout=log,
                 stderr=log,

@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tokenpit.testing.api import INSTRUMENT, LiveServer, Trader
+from tokenpit.testing.api import INSTRUMENT, PUBLIC_ENDPOINT_URL, LiveServer, Trader
 
 RECEIVE_TIMEOUT_S = 10
 
@@ -40,7 +40,7 @@ def open_account(http: httpx.Client, server: LiveServer, name: str, roles: list[
 
 def open_seller(http: httpx.Client, server: LiveServer) -> tuple[Trader, int]:
     seller = open_account(http, server, "seller", ["seller"])
-    endpoint = {"url": "https://s.example/v1", "model": "m", "capacity_units": 1_000_000}
+    endpoint = {"url": PUBLIC_ENDPOINT_URL, "model": "m", "capacity_units": 1_000_000}
     endpoint_id = http.post("/api/endpoints", json=endpoint, headers=seller.headers).json()["id"]
     operator = {"Authorization": f"Bearer {server.operator_key}"}
     http.put(f"/api/endpoints/{endpoint_id}/grade", json={"grade": "B"}, headers=operator)

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path
 from tokenpit.api.auth import Caller, Operator
 from tokenpit.api.dispatch import submit
 from tokenpit.api.keys import hash_api_key, new_api_key
-from tokenpit.api.requests import MAX_ID, AmountRequest, CreateAccountRequest
-from tokenpit.api.responses import Account, AccountCreated, Balances
+from tokenpit.api.requests import MAX_ID, AmountRequest, AutoBuyRequest, CreateAccountRequest
+from tokenpit.api.responses import Account, AccountCreated, AutoBuy, Balances
 from tokenpit.api.routes import error_responses
 from tokenpit.api.state import State
-from tokenpit.core.commands import CreateAccount, Deposit, Withdraw
+from tokenpit.core.commands import CreateAccount, Deposit, SetAutoBuy, Withdraw
 
 AccountId = Annotated[int, Path(ge=1, le=MAX_ID, description="the account's id")]
 
@@ -46,6 +46,12 @@ async def own_account(caller: Caller, state: State) -> dict[str, Any]:
     """Return the calling account and its balances: cash, held, bond, available."""
     balances = state.core.exchange.balances(caller.account_id)
     return {**balances, "id": caller.account_id, "name": caller.name, "roles": caller.roles}
+
+
+async def set_auto_buy(body: AutoBuyRequest, caller: Caller, state: State) -> dict[str, Any]:
+    """Set the price up to which the gateway buys lots for you at market (null: never)."""
+    command = SetAutoBuy(account_id=caller.account_id, max_price_micros=body.max_price_micros)
+    return await submit(state, command)
 
 
 def routes() -> APIRouter:
@@ -81,5 +87,12 @@ def routes() -> APIRouter:
         methods=["GET"],
         response_model=Account,
         summary="Your account and balances",
+    )
+    router.add_api_route(
+        "/api/account/auto-buy",
+        set_auto_buy,
+        methods=["PUT"],
+        response_model=AutoBuy,
+        summary="Set your gateway auto-buy limit",
     )
     return router

@@ -1,4 +1,4 @@
-"""The caller's own records: lots (delivery obligations) and ledger entries."""
+"""The caller's own records: lots (delivery obligations), deliveries and ledger entries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from tokenpit.api.auth import Caller
 from tokenpit.api.reading import in_thread, next_before_id
 from tokenpit.api.requests import MAX_ID
-from tokenpit.api.responses import LedgerEntry, Lot, Page
+from tokenpit.api.responses import Delivery, LedgerEntry, Lot, Page
 from tokenpit.api.routes import error_responses
 from tokenpit.api.state import State
 from tokenpit.storage import MAX_PAGE_ROWS
@@ -38,6 +38,24 @@ async def list_lots(
     return {"data": rows, "next_before_id": next_before_id(rows, "lot_id", limit)}
 
 
+async def list_deliveries(
+    caller: Caller,
+    state: State,
+    endpoint_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Limit = 100,
+    before_id: BeforeId = None,
+) -> dict[str, Any]:
+    """List the gateway requests you bought or served, newest first (failures included)."""
+    rows = await in_thread(
+        state.core.store.deliveries,
+        caller.account_id,
+        endpoint_id=endpoint_id,
+        limit=limit,
+        before_id=before_id,
+    )
+    return {"data": rows, "next_before_id": next_before_id(rows, "delivery_id", limit)}
+
+
 async def list_ledger(
     caller: Caller, state: State, limit: Limit = 100, before_id: BeforeId = None
 ) -> dict[str, Any]:
@@ -53,6 +71,13 @@ def routes() -> APIRouter:
     router = APIRouter(tags=["records"], responses=error_responses())
     router.add_api_route(
         "/api/lots", list_lots, methods=["GET"], response_model=Page[Lot], summary="Your lots"
+    )
+    router.add_api_route(
+        "/api/deliveries",
+        list_deliveries,
+        methods=["GET"],
+        response_model=Page[Delivery],
+        summary="Your deliveries (bought or served)",
     )
     router.add_api_route(
         "/api/ledger",
