@@ -33,6 +33,7 @@ from tokenpit.core import commands as c
 from tokenpit.core.sequencer import Core
 from tokenpit.specs import default_spec
 from tokenpit.storage import open_store
+from tokenpit.testing.api import PUBLIC_ENDPOINT_URL
 from tokenpit.testing.server import ServerProcess
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -188,15 +189,14 @@ def _open_traders(server: Any) -> tuple[dict[int, int], dict[int, str]]:
             keys[account] = body["api_key"]
             operator.post(f"/api/accounts/{body['id']}/deposits", json={"amount_micros": 10**14})
             if role == "seller":
+                # An IP literal: registration resolves host names, and this machine has no DNS.
                 with server.client(body["api_key"]) as seller:
-                    endpoint = seller.post(
+                    registered = seller.post(
                         "/api/endpoints",
-                        json={
-                            "url": "https://s.example/v1",
-                            "model": "m",
-                            "capacity_units": 10**12,
-                        },
-                    ).json()
+                        json={"url": PUBLIC_ENDPOINT_URL, "model": "m", "capacity_units": 10**12},
+                    )
+                registered.raise_for_status()
+                endpoint = registered.json()
                 operator.put(f"/api/endpoints/{endpoint['id']}/grade", json={"grade": "A"})
                 endpoints[account] = endpoint["id"]
     return endpoints, keys

@@ -49,8 +49,10 @@ ROUTES = [
     Route("GET", f"/api/book/{INSTRUMENT}", PUBLIC),
     Route("GET", "/api/trades", PUBLIC),
     Route("GET", "/api/trades?mine=true", PRIVATE),
+    Route("GET", "/api/tickers", PUBLIC),
     Route("GET", f"/api/candles/{INSTRUMENT}", PUBLIC),
     Route("GET", f"/api/index/{GRADE}", PUBLIC),
+    Route("GET", f"/api/index/{GRADE}/history", PUBLIC),
     Route("GET", f"/api/curve/{GRADE}", PUBLIC),
     Route(
         "POST",
@@ -77,6 +79,21 @@ ROUTES = [
         {"grade": "C"},
         owner="seller",
     ),
+    Route(
+        "POST",
+        "/api/endpoints/{endpoint}/certifications",
+        {"own": 202, "other": 404, "none": 401, "operator": 202},
+        owner="seller",
+    ),
+    Route(
+        "GET",
+        "/api/endpoints/{endpoint}/certifications",
+        {"own": 200, "other": 404, "none": 401, "operator": 200},
+        owner="seller",
+    ),
+    Route("GET", "/api/certificates", PUBLIC),
+    Route("GET", "/api/certificates/{certificate}", PUBLIC, owner="seller"),
+    Route("GET", "/api/sellers", PUBLIC),
     Route("GET", "/api/lots", PRIVATE),
     Route("GET", "/api/ledger", PRIVATE),
     Route("GET", "/healthz", PUBLIC),
@@ -94,6 +111,7 @@ class Market:
     other: Trader
     order_id: int
     endpoint_id: int
+    certificate_id: int
 
 
 @pytest.fixture
@@ -107,7 +125,9 @@ async def market(tmp_path: Path) -> AsyncIterator[Market]:
         )
         await api.place(buyer, side="buy", price_micros=2_000_000, lots=1)
         resting = await api.place(buyer, side="buy", price_micros=1_000_000, lots=1)
-        yield Market(api, buyer, seller, other, resting.json()["id"], endpoint_id)
+        certificate_id = api.core.exchange.state.endpoints[endpoint_id].certificate_id
+        assert certificate_id is not None
+        yield Market(api, buyer, seller, other, resting.json()["id"], endpoint_id, certificate_id)
 
 
 def headers_of(market: Market, who: str, owner: str) -> dict[str, str]:
@@ -125,7 +145,10 @@ async def test_each_route_answers_each_caller_as_the_matrix_says(
     market: Market, route: Route, who: str
 ) -> None:
     path = route.path.format(
-        buyer=market.buyer.account_id, order=market.order_id, endpoint=market.endpoint_id
+        buyer=market.buyer.account_id,
+        order=market.order_id,
+        endpoint=market.endpoint_id,
+        certificate=market.certificate_id,
     )
 
     response = await market.api.client.request(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tokenpit.cli import main
@@ -71,12 +72,15 @@ def test_instruments_refuses_a_time_without_a_zone() -> None:
     assert "give a time zone" in output
 
 
-def test_demo_runs_for_its_duration_and_reports_trades() -> None:
-    code, output = invoke("demo", "--duration", "0.6", "--rate", "2000", "--seed", "3")
+# The demo market itself runs in tests/sim/test_demo.py; here only its flags.
+@pytest.mark.parametrize(
+    ("flags", "named"), [(["--duration", "0"], "--duration"), (["--port", "0"], "--port")]
+)
+def test_demo_refuses_a_bad_flag_naming_it(flags: list[str], named: str) -> None:
+    code, output = invoke("demo", *flags)
 
-    assert code == 0
-    assert "orders and cancels" in output
-    assert "CHAT-A" in output
+    assert code == 2
+    assert named in output
 
 
 def test_money_is_formatted_exactly() -> None:

@@ -1,4 +1,5 @@
-"""Money is conserved through random deposits, orders, fills, deliveries, defaults and closes."""
+"""Money is conserved through random deposits, orders, fills, deliveries, defaults, closes,
+certificates and the suspensions audits cause."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from tokenpit.clearing import bond_per_lot_micros, lot_notional_micros
 from tokenpit.clearing.ledger import ESCROW, EXCHANGE, FEES
 from tokenpit.core import commands as c
+from tokenpit.core import events as ev
 from tokenpit.core.exchange import Exchange
 from tokenpit.specs import default_spec, load_spec_text
 from tokenpit.specs.loading import default_spec_text
+from tokenpit.testing.certificates import audit_command, certificate_command
 
 NS = 1_000_000_000
 START_NS = int(dt.datetime(2026, 12, 3, 13, 10, tzinfo=dt.UTC).timestamp()) * NS
@@ -203,6 +206,42 @@ class MoneyMachine(RuleBasedStateMachine):
             )
         )
         event("default", outcome_of.result["lots"] if outcome_of.result else "refused")
+
+    @rule(
+        endpoint=st.sampled_from([1, 2]),
+        grade=st.sampled_from(["A", "B", "C", None]),
+        valid_s=st.sampled_from([60, 3_600, 7 * 86_400]),
+    )
+    def certify(self, endpoint: int, grade: str | None, valid_s: int) -> None:
+        """Issue a certificate: it supersedes the last, and may allow less or nothing."""
+        self._apply(
+            certificate_command(
+                endpoint, grade, issued_ns=self.now_ns, valid_s=valid_s, spec=self.exchange.spec
+            )
+        )
+
+    @rule(
+        endpoint=st.sampled_from([1, 2]),
+        passed=st.sampled_from([0, 2, 12, 30]),
+        category=st.sampled_from(["arithmetic", "tools"]),
+    )
+    def audit(self, endpoint: int, passed: int, category: str) -> None:
+        """Record 12 audits: few passes suspend, cancelling asks and defaulting lots."""
+        outcome = self._apply(audit_command(endpoint, passed, 12 - min(passed, 12), category))
+        defaults = [e for e in outcome.events if isinstance(e, ev.EndpointDefaulted)]
+        event("audit", "lots defaulted" if defaults else "no default")
+
+    @precondition(lambda self: self.exchange.clearing.state.lots)
+    @rule(data=st.data())
+    def fail_audits(self, data: st.DataObject) -> None:
+        """Fail the audits of an endpoint that owes lots: its suspension defaults them."""
+        lot = self.exchange.clearing.state.lots[
+            data.draw(st.sampled_from(sorted(self.exchange.clearing.state.lots)))
+        ]
+        assert lot.endpoint_id is not None
+        outcome = self._apply(audit_command(lot.endpoint_id, passed=0, failed=10))
+        defaults = [e for e in outcome.events if isinstance(e, ev.EndpointDefaulted)]
+        event("failed audits", "lots defaulted" if defaults else "certificate not valid")
 
     @rule(seconds=st.sampled_from([1, 60, 60, 700, 1_800, 3_600]))
     def advance_time(self, seconds: int) -> None:

@@ -11,6 +11,7 @@ from tokenpit.core import commands as c
 from tokenpit.core import events as ev
 from tokenpit.core.sequencer import Core, CoreStoppedError
 from tokenpit.specs import default_spec
+from tokenpit.testing.certificates import audit_command, certificate_command
 from tokenpit.testing.core import FakeClock, MemoryStore
 
 
@@ -147,6 +148,41 @@ def test_recovery_starts_from_the_newest_snapshot() -> None:
 
     assert replayed < len(store.journal)
     assert second.exchange.snapshot() == first.exchange.snapshot()
+
+
+def test_recovery_reproduces_certificates_and_audit_windows() -> None:
+    store = MemoryStore()
+    first = new_core(store, snapshot_every=4)
+
+    async def certify(core: Core) -> None:
+        seller = await core.submit(c.CreateAccount(name="s", roles=["seller"], key_hash="s"))
+        assert seller.result is not None
+        registered = await core.submit(
+            c.RegisterEndpoint(
+                account_id=seller.result["id"],
+                url="https://x/v1",
+                model="m",
+                capacity_units=100_000,
+            )
+        )
+        assert registered.result is not None
+        endpoint = registered.result["id"]
+        for command in (
+            certificate_command(endpoint, "B"),
+            audit_command(endpoint, passed=5, failed=1),
+            certificate_command(endpoint, "A"),
+            audit_command(endpoint, passed=2, failed=9, category="tools"),
+        ):
+            assert (await core.submit(command)).ok
+
+    run(certify, first)
+    second = new_core(store)
+    second.recover()
+
+    assert store.snapshots
+    assert second.exchange.snapshot() == first.exchange.snapshot()
+    assert second.exchange.state.certificates[2].status == "suspended"
+    assert second.exchange.state.audit_windows[1] == [("tools", True)] * 2 + [("tools", False)] * 9
 
 
 def test_subscribers_receive_events_after_commit() -> None:

@@ -54,6 +54,10 @@ async def test_the_command_serves_until_a_signal_and_exits_cleanly(signal_number
         (["--port", "0", "--model", "m", "--usage-factor", "nan"], "usage_factor"),
         (["--port", "0", "--model", " ", "--seed", "1"], "model"),
         (["--port", "0", "--model", "m", "--api-key", ""], "api_key"),
+        (["--port", "0", "--model", "m", "--quality", "1.2"], "--quality"),
+        (["--port", "0", "--model", "m", "--category-quality", "poetry=0.5"], "poetry"),
+        (["--port", "0", "--model", "m", "--category-quality", "logic=2"], "logic=2"),
+        (["--port", "0", "--model", "m", "--context-tokens", "0"], "--context-tokens"),
     ],
 )
 def test_a_bad_flag_is_refused_with_its_name(flags: list[str], named: str) -> None:

@@ -71,6 +71,9 @@ def test_endpoints_are_registered_then_graded_without_credentials(store: SqliteS
             "capacity_units": 10_000_000,
             "grade": "CHAT-B",
             "registered_ns": ts_at(1),
+            "certificate_id": None,
+            "certificate_status": None,
+            "certificate_expires_at_ns": None,
         }
     ]
     assert [(row["endpoint_id"], row["grade"]) for row in store.endpoints()] == [

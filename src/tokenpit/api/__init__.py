@@ -10,8 +10,9 @@ Errors have one JSON shape, `{"error": {"message", "type", "param", "code"}}`; m
 integer µUSD in `*_micros` fields. State lives in objects that `create_app` builds and
 hangs on `app.state`; nothing here is module-level and mutable.
 
-Imports `tokenpit.core`, `tokenpit.storage` (its contract), `tokenpit.marketdata` and
-`tokenpit.specs`; only the command line and `tokenpit.testing` import the api.
+Imports `tokenpit.core`, `tokenpit.storage` (its contract), `tokenpit.marketdata`,
+`tokenpit.specs` and `tokenpit.web` (the dashboard's pages, which it serves at `/`); only
+the command line and `tokenpit.testing` import the api.
 """
 
 from tokenpit.api.app import create_app

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Final
 
 from fastapi import FastAPI
 
-from tokenpit import __version__
+from tokenpit import __version__, web
 from tokenpit.api.bodylimit import BodyLimitMiddleware
 from tokenpit.api.config import ApiConfig
 from tokenpit.api.fastpath import OrderEntryFastPath
@@ -16,21 +17,35 @@ from tokenpit.api.handlers import install_error_handlers
 from tokenpit.api.metrics import Metrics
 from tokenpit.api.ratelimit import RateLimiter, RateLimitMiddleware
 from tokenpit.api.requestlog import RequestLogMiddleware
-from tokenpit.api.routes import accounts, endpoints, health, market, orders, prices, records
+from tokenpit.api.routes import (
+    accounts,
+    certificates,
+    certifications,
+    endpoints,
+    health,
+    market,
+    orders,
+    prices,
+    records,
+    sellers,
+    tickers,
+)
 from tokenpit.api.state import AppState, StreamCount
 from tokenpit.api.stream import route as stream_route
 from tokenpit.core.sequencer import Core
 from tokenpit.endpoints import CredentialBox
 from tokenpit.gateway import build_gateway
 from tokenpit.gateway.asgi import GatewayRoutes
+from tokenpit.gateway.grader import Grader
 
 DESCRIPTION: Final = """\
 An exchange where AI inference trades as a graded commodity.
 
 **Keys.** Send `Authorization: Bearer <key>`. The operator opens accounts
 (`POST /api/accounts`); an account's key is shown once, in that answer. A key sees
-and changes only its own account. Market data (spec, instruments, books, trades,
-candles, index, curve) needs no key.
+and changes only its own account. Market data (spec, instruments, tickers, books,
+trades, candles, index, curve) and certificates and sellers need no key. The dashboard
+is at `/`.
 
 **Money.** Integer micro-USD (µUSD) in every `*_micros` field; prices are µUSD per
 million units; orders are in whole lots (`lot_units` in `GET /api/specs`).
@@ -53,6 +68,10 @@ TAGS: Final = (
     {"name": "orders", "description": "Place, list, cancel and replace your orders."},
     {"name": "market data", "description": "Public: spec, instruments, books, trades, prices."},
     {"name": "endpoints", "description": "Sellers' OpenAI-compatible endpoints and grades."},
+    {
+        "name": "certificates",
+        "description": "Public: what endpoints measured, their audits by hour, how they deliver.",
+    },
     {"name": "records", "description": "Your lots and ledger entries."},
     {"name": "operations", "description": "Health and metrics."},
 )
@@ -66,8 +85,14 @@ def create_app(core: Core, config: ApiConfig) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await gateway.close()
+        audits = asyncio.create_task(grader.run_audits())
+        try:
+            yield
+        finally:
+            audits.cancel()
+            await asyncio.gather(audits, return_exceptions=True)
+            await grader.close()
+            await gateway.close()
 
     app = FastAPI(
         title="tokenpit",
@@ -89,9 +114,12 @@ def create_app(core: Core, config: ApiConfig) -> FastAPI:
         core, config.gateway, metrics.registry, config.address_policy, credentials
     )
     app.state.gateway = gateway
+    grader = Grader(core, gateway, config.grader)
+    app.state.grader = grader
 
     install_error_handlers(app)
-    for module in (accounts, orders, market, prices, endpoints, records, health, stream_route):
+    modules = (accounts, orders, market, tickers, prices, endpoints, certifications)
+    for module in (*modules, certificates, sellers, records, health, stream_route, web):
         app.include_router(module.routes())
 
     # Added last runs first: log and tag every request, then rate-limit, then the gateway

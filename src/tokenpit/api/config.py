@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tokenpit.endpoints import AddressPolicy
 from tokenpit.gateway.config import GatewayConfig
+from tokenpit.gateway.grader import GraderConfig
 from tokenpit.settings import Secret
 
 
@@ -34,6 +35,7 @@ class ApiConfig:
     address_policy: AddressPolicy = field(default_factory=AddressPolicy)
     credential_keys: tuple[Secret, ...] = ()
     gateway: GatewayConfig = field(default_factory=GatewayConfig)
+    grader: GraderConfig = field(default_factory=GraderConfig)
 
     def __post_init__(self) -> None:
         for name in (

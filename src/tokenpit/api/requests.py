@@ -199,8 +199,21 @@ def credential_problem(credential: Secret) -> str | None:
 
 
 class SetGradeRequest(_Body):
-    """Set the grade an endpoint may sell (a grade name such as "B"), or null for none."""
+    """Override the grade an endpoint may sell (a name such as "B"), or null to withdraw it.
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"grade": "B"}, {"grade": None}]})
+    The exchange issues the endpoint a certificate of method operator, without scores,
+    valid until `expires_at` (ISO 8601; default 7 days from now, at most 366).
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"grade": "B"},
+                {"grade": "B", "expires_at": "2026-12-10T14:00:00Z"},
+                {"grade": None},
+            ]
+        }
+    )
 
     grade: GradeName | None
+    expires_at: Time | None = None

@@ -115,10 +115,11 @@ class Trade(BaseModel):
 
 
 class Endpoint(BaseModel):
-    """A seller's endpoint and the grade it may sell.
+    """A seller's endpoint, the grade it may sell, and its current certificate.
 
-    `has_credential` says whether the exchange holds a key for it; the key itself is
-    never shown.
+    `grade` is the current certificate's grade (null without one, or when it is suspended
+    or withdrawn); an ask also needs that certificate unexpired. `has_credential` says
+    whether the exchange holds a key for the endpoint; the key itself is never shown.
     """
 
     id: int
@@ -127,6 +128,10 @@ class Endpoint(BaseModel):
     model: str
     capacity_units: int
     grade: str | None
+    certificate_id: int | None = Field(description="see GET /api/certificates/{id}")
+    certificate_status: str | None = Field(
+        description="valid, expired, suspended or withdrawn; null without a certificate"
+    )
     has_credential: bool
 
 
@@ -212,3 +217,25 @@ class Health(BaseModel):
 
     status: str
     seq: int
+
+
+class CertificationRunBody(BaseModel):
+    """A certification run of an endpoint: where it stands, then what it produced.
+
+    `phase` runs probing → grading → context → done; `items` counts the grading items
+    scored so far, of at most `max_items`. A completed run names its certificate.
+    """
+
+    id: int
+    endpoint_id: int
+    status: str = Field(description="running, completed or failed")
+    phase: str
+    items: int
+    max_items: int
+    passed: int
+    detail: str = Field(description="the decision so far, or what is being checked")
+    started_ns: int
+    finished_ns: int | None
+    certificate_id: int | None
+    grade: str | None = Field(description="the grade earned; null for none (or not yet)")
+    error: str | None = Field(description="why a failed run failed")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tokenpit import __version__
 from tokenpit.cli.accounts import accounts, balance, deposit, withdraw
+from tokenpit.cli.certify import certify
 from tokenpit.cli.demo import demo
 from tokenpit.cli.endpoints import endpoints
 from tokenpit.cli.formatting import format_utc
@@ -129,6 +130,7 @@ for command in (accounts, deposit, withdraw, balance, order, orders, book, trade
     main.add_command(command)
 main.add_command(serve)
 main.add_command(sim_seller)
+main.add_command(certify)
 
 
 def _load(path: Path | None) -> Spec:

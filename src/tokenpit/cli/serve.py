@@ -16,6 +16,7 @@ from tokenpit.api.redaction import install_redaction
 from tokenpit.core import commands as c
 from tokenpit.core.sequencer import Core
 from tokenpit.endpoints import AddressPolicy
+from tokenpit.gateway.grader import GraderConfig
 from tokenpit.logs import configure_logging
 from tokenpit.settings import Secret, ServerSettings
 from tokenpit.specs import Spec, SpecError, default_spec, load_spec
@@ -55,6 +56,20 @@ log = structlog.get_logger(__name__)
     "public addresses. Cloud metadata, unspecified, multicast, carrier-grade NAT, "
     "documentation and reserved addresses stay refused either way.",
 )
+@click.option(
+    "--audit-interval-s",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Each certified endpoint gets one audit item, at a random moment, this often (0: off).",
+)
+@click.option(
+    "--certificate-days",
+    type=click.IntRange(1, 365),
+    default=7,
+    show_default=True,
+    help="How long a certificate from a certification run stays valid.",
+)
 def serve(
     db: str,
     host: str,
@@ -62,8 +77,10 @@ def serve(
     specs_path: Path | None,
     rate_limit: float,
     allow_private_endpoints: bool,
+    audit_interval_s: float,
+    certificate_days: int,
 ) -> None:
-    """Run the exchange: trading API, market data and WebSocket stream.
+    """Run the exchange: trading API, gateway, grader, market data and WebSocket stream.
 
     The operator key comes from TOKENPIT_ADMIN_KEY, or is generated on the first
     start and printed once. Sellers' endpoint credentials are sealed with
@@ -76,7 +93,14 @@ def serve(
         raise click.ClickException(str(error)) from error
     configure_logging(settings.log_format, settings.log_level)
     install_redaction()  # uvicorn logs WebSocket URLs (?key=) and, at debug, headers
-    config = api_config(settings, rate_limit, allow_private_endpoints=allow_private_endpoints)
+    config = api_config(
+        settings,
+        rate_limit,
+        allow_private_endpoints=allow_private_endpoints,
+        grader=GraderConfig(
+            audit_interval_s=audit_interval_s, certificate_validity_s=certificate_days * 86_400
+        ),
+    )
     try:
         # uvloop (installed with uvicorn[standard]) runs the event loop in C.
         uvloop.run(_serve(spec, db, host, port, settings, config))
@@ -85,7 +109,11 @@ def serve(
 
 
 def api_config(
-    settings: ServerSettings, rate_limit: float, *, allow_private_endpoints: bool
+    settings: ServerSettings,
+    rate_limit: float,
+    *,
+    allow_private_endpoints: bool,
+    grader: GraderConfig | None = None,
 ) -> ApiConfig:
     """Return the API's settings for `tokenpit serve`'s options and environment."""
     return ApiConfig(
@@ -93,6 +121,7 @@ def api_config(
         rate_limit_burst=int(rate_limit * 2),
         address_policy=AddressPolicy(allow_private=allow_private_endpoints),
         credential_keys=settings.credential_keys,
+        grader=grader or GraderConfig(),
     )
 
 
@@ -112,7 +141,7 @@ async def _serve(
                 port=port,
                 access_log=False,
                 log_level="warning",
-                lifespan="off",
+                lifespan="on",  # starts the grader's audits, closes seller connections
                 server_header=False,
             )
         )

@@ -6,10 +6,16 @@ import click
 import structlog
 import uvloop
 
+from tokenpit.grading.items import CATEGORIES
 from tokenpit.logs import configure_logging
 from tokenpit.settings import Secret
 from tokenpit.sim.seller import Fault, SimSellerConfig, serve_until_signalled
-from tokenpit.sim.seller.config import OUTPUT_TPS_MAX, REPLY_TOKENS_MAX, TTFT_MS_MAX
+from tokenpit.sim.seller.config import (
+    CONTEXT_TOKENS_MAX,
+    OUTPUT_TPS_MAX,
+    REPLY_TOKENS_MAX,
+    TTFT_MS_MAX,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -66,6 +72,23 @@ log = structlog.get_logger(__name__)
     show_default=True,
     help="Multiply the token counts it reports (1.5 over-reports by half).",
 )
+@click.option(
+    "--quality",
+    type=click.FloatRange(0, 1),
+    help="Answer grading items right with this probability (default: never recognise them).",
+)
+@click.option(
+    "--category-quality",
+    multiple=True,
+    metavar="CATEGORY=P",
+    help="The probability for one category, e.g. arithmetic=0.4 (repeatable).",
+)
+@click.option(
+    "--context-tokens",
+    type=click.IntRange(1, CONTEXT_TOKENS_MAX),
+    default=CONTEXT_TOKENS_MAX,
+    help="Refuse prompts longer than this many tokens, as a model's context window does.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of all its randomness.")
 def sim_seller(
     port: int,
@@ -78,6 +101,9 @@ def sim_seller(
     failure_rate: float,
     fault: str,
     usage_factor: float,
+    quality: float | None,
+    category_quality: tuple[str, ...],
+    context_tokens: int,
     seed: int,
 ) -> None:
     """Run a simulated seller: an OpenAI-compatible endpoint with set speed and faults.
@@ -94,6 +120,9 @@ def sim_seller(
             failure_rate=failure_rate,
             fault=Fault(fault),
             usage_factor=usage_factor,
+            quality=quality,
+            category_quality=_category_quality(category_quality),
+            context_tokens=context_tokens,
             seed=seed,
         )
     except ValueError as error:
@@ -110,3 +139,27 @@ def sim_seller(
     except OSError as error:  # the port is taken, or the host is not ours
         raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from error
     log.info("sim_seller_stopped", model=model)
+
+
+def _category_quality(pairs: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    """Read `CATEGORY=P` options; refuse unknown categories and probabilities outside 0 to 1."""
+    names = [str(category) for category in CATEGORIES]
+    read = []
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        if name not in names:
+            raise click.BadParameter(
+                f"{pair!r}: the category must be one of {', '.join(names)}",
+                param_hint="--category-quality",
+            )
+        try:
+            probability = float(text)
+        except ValueError:
+            probability = -1.0
+        if not 0 <= probability <= 1:
+            raise click.BadParameter(
+                f"{pair!r}: the probability must be a number from 0 to 1",
+                param_hint="--category-quality",
+            )
+        read.append((name, probability))
+    return tuple(read)

@@ -3,5 +3,6 @@
 `Exchange` is the deterministic state machine (engine + clearing + accounts,
 endpoints, instruments); `Core` runs it: it numbers and times each command,
 applies it, journals the batch durably (group commit) before acknowledging,
-then publishes the events. Imports engine, clearing, specs, storage's contract.
+then publishes the events. Imports engine, clearing, specs, grading's statistics
+(`tokenpit.grading.stats`, for audits), storage's contract.
 """

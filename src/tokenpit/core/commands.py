@@ -11,7 +11,14 @@ plain JSON with the command name under `command` (`encode_command` / `decode_com
 
 from __future__ import annotations
 
+from typing import Final
+
 import msgspec
+
+# Bounds on what commands may carry; the core refuses a command beyond them.
+MAX_TOKENS: Final = 100_000_000  # per request: far beyond any context window
+MAX_MS: Final = 86_400_000  # a day: no request lasts longer
+MAX_REASON_CHARS: Final = 200  # reasons, request ids
 
 
 class Command(msgspec.Struct, tag=True, tag_field="command", kw_only=True):
@@ -55,10 +62,66 @@ class RegisterEndpoint(Command, kw_only=True):
 
 
 class SetEndpointGrade(Command, kw_only=True):
-    """Mark the grade an endpoint may sell (operator; grading replaces this later)."""
+    """Override an endpoint's grade by hand (operator): issue a certificate of method operator.
+
+    The certificate carries no scores; `grade=None` withdraws the endpoint's current
+    certificate instead.
+    """
 
     endpoint_id: int
-    grade: str | None  # grade name such as "B"; None withdraws it
+    grade: str | None  # grade name such as "B"; None withdraws the current certificate
+    expires_at_ns: int | None = None  # None: 7 days after the command
+
+
+class Score(msgspec.Struct, frozen=True, kw_only=True):
+    """Items passed of items tried in one category, with the confidence bounds of the rate.
+
+    The bounds are measurements, not money, so they are floats.
+    """
+
+    category: str  # "overall" for the score over every category
+    passed: int
+    items: int
+    lower: float  # confidence bounds of the pass rate, in [0, 1]
+    upper: float
+
+
+class IssueCertificate(Command, kw_only=True):
+    """Issue an endpoint the certificate that grading measured; it supersedes the previous one.
+
+    `grade=None` records a measurement that earned no grade: the endpoint may then sell
+    nothing.
+    """
+
+    endpoint_id: int
+    grade: str | None
+    method: str = "measured"  # "measured" | "operator"
+    suite_version: str
+    overall: Score
+    scores: list[Score]  # per category
+    ttft_p95_ms: int | None
+    output_tps_median: float | None
+    context_tokens: int | None
+    features: list[str]
+    items_used: int
+    expires_at_ns: int
+    reason: str
+
+
+class AuditResult(msgspec.Struct, frozen=True, kw_only=True):
+    """One audit item's outcome: a request the exchange sent the endpoint as a buyer would."""
+
+    category: str
+    passed: bool
+    ttft_ms: int | None
+    reason: str
+
+
+class RecordAudit(Command, kw_only=True):
+    """Record audit results against an endpoint's current certificate; suspend it if it fails."""
+
+    endpoint_id: int
+    results: list[AuditResult]
 
 
 class PlaceOrder(Command, kw_only=True):
@@ -142,6 +205,8 @@ AnyCommand = (
     | Withdraw
     | RegisterEndpoint
     | SetEndpointGrade
+    | IssueCertificate
+    | RecordAudit
     | PlaceOrder
     | CancelOrder
     | ReplaceOrder

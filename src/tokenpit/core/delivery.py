@@ -27,9 +27,9 @@ ON_GRADE = "on_grade"
 OFF_GRADE = "off_grade"
 FAILED = "failed"
 OUTCOMES = (ON_GRADE, OFF_GRADE, FAILED)
-MAX_TOKENS = 100_000_000  # per request: far beyond any context window
-MAX_MS = 86_400_000  # a day: no request lasts longer
-MAX_TEXT = 200  # request ids and reasons
+MAX_TOKENS = cmd.MAX_TOKENS
+MAX_MS = cmd.MAX_MS
+MAX_TEXT = cmd.MAX_REASON_CHARS
 MAX_PRICE_MICROS = 10**12  # a million dollars per million units, as the order API allows
 
 

@@ -4,7 +4,7 @@ The exchange emits them while applying a command; the store projects them into
 its read-model tables in the same transaction as the command's journal entry,
 and subscribers (market data, WebSocket clients) receive them after that
 transaction commits. They carry no secret (no key hash, no credential), so any
-of them may be shown to the account it concerns.
+of them may be shown to the account it concerns, except `AuditRecorded` (see there).
 
 Every event carries the sequence number and time of the command that caused it.
 """
@@ -12,6 +12,8 @@ Every event carries the sequence number and time of the command that caused it.
 from __future__ import annotations
 
 import msgspec
+
+from tokenpit.core.commands import Score
 
 
 class Event(msgspec.Struct, tag=True, tag_field="event", kw_only=True):
@@ -50,11 +52,83 @@ class EndpointRegistered(Event, kw_only=True):
 
 
 class EndpointGradeSet(Event, kw_only=True):
-    """The grade an endpoint may sell changed (None: it may sell none)."""
+    """The grade an endpoint may sell changed (None: it may sell none), or its certificate."""
 
     endpoint_id: int
     account_id: int
     grade: str | None
+    certificate_id: int | None = None  # the endpoint's current certificate, whatever its status
+
+
+class CertificateIssued(Event, kw_only=True):
+    """An endpoint got a certificate, valid from `ts_ns` until `expires_at_ns`.
+
+    `method` is measured (by grading) or operator (an override by hand, without scores);
+    `grade` None records a measurement that earned no grade.
+    """
+
+    certificate_id: int
+    endpoint_id: int
+    account_id: int
+    grade: str | None
+    method: str
+    suite_version: str
+    overall: Score
+    scores: list[Score]
+    ttft_p95_ms: int | None
+    output_tps_median: float | None
+    context_tokens: int | None
+    features: list[str]
+    items_used: int
+    expires_at_ns: int
+    reason: str
+
+
+class CertificateSuperseded(Event, kw_only=True):
+    """A valid certificate gave way to a newer one of the same endpoint."""
+
+    certificate_id: int
+    endpoint_id: int
+    account_id: int
+    by_certificate_id: int
+
+
+class CertificateWithdrawn(Event, kw_only=True):
+    """The operator withdrew an endpoint's certificate: the endpoint may sell nothing."""
+
+    certificate_id: int
+    endpoint_id: int
+    account_id: int
+    reason: str
+
+
+class CertificateSuspended(Event, kw_only=True):
+    """Audits showed an endpoint below its certificate's grade: it may sell nothing.
+
+    Its open asks are cancelled and its lots of periods not yet ended defaulted, in the
+    same command (OrderUpdated, EndpointDefaulted, LotUpdated events follow).
+    """
+
+    certificate_id: int
+    endpoint_id: int
+    account_id: int
+    reason: str  # the figures: passed of items, the upper bound and the floor it missed
+
+
+class AuditRecorded(Event, kw_only=True):
+    """One audit item's outcome, against the endpoint's current certificate (if any).
+
+    Never shown to the seller, not even as its own account's event: its time would point
+    the audit request out in the seller's logs. The API shows audits only by hour.
+    """
+
+    endpoint_id: int
+    account_id: int
+    certificate_id: int | None
+    category: str
+    passed: bool
+    ttft_ms: int | None
+    reason: str
 
 
 class InstrumentListed(Event, kw_only=True):
@@ -220,6 +294,11 @@ AnyEvent = (
     | BalanceChanged
     | EndpointRegistered
     | EndpointGradeSet
+    | CertificateIssued
+    | CertificateSuperseded
+    | CertificateWithdrawn
+    | CertificateSuspended
+    | AuditRecorded
     | InstrumentListed
     | InstrumentClosed
     | OrderUpdated

@@ -16,8 +16,8 @@ import msgspec
 
 from tokenpit import engine as eng
 from tokenpit.clearing import Clearing
+from tokenpit.core import audits, certificates, delivery, trading
 from tokenpit.core import commands as cmd
-from tokenpit.core import delivery, trading
 from tokenpit.core import events as ev
 from tokenpit.core.effects import Effects
 from tokenpit.core.outcome import (
@@ -99,8 +99,8 @@ class Exchange:
             return self._create_account(fx, command)
         if isinstance(command, cmd.RegisterEndpoint):
             return self._register_endpoint(fx, command)
-        if isinstance(command, cmd.SetEndpointGrade):
-            return self._set_grade(fx, command)
+        if isinstance(command, cmd.RecordAudit | cmd.IssueCertificate | cmd.SetEndpointGrade):
+            return self._certify(fx, command)
         if isinstance(command, cmd.DefaultEndpoint):
             return delivery.default_endpoint(self, fx, command)
         if isinstance(command, cmd.SetAutoBuy):
@@ -108,6 +108,15 @@ class Exchange:
         if isinstance(command, cmd.Tick):
             return {"now_ns": fx.ts_ns}
         raise TypeError(f"unknown command {type(command).__name__}")
+
+    def _certify(
+        self, fx: Effects, command: cmd.RecordAudit | cmd.IssueCertificate | cmd.SetEndpointGrade
+    ) -> dict[str, Any] | Failure:
+        if isinstance(command, cmd.RecordAudit):
+            return audits.record(self, fx, command)
+        if isinstance(command, cmd.IssueCertificate):
+            return certificates.issue(self, fx, command)
+        return certificates.set_grade(self, fx, command)
 
     def _create_account(self, fx: Effects, command: cmd.CreateAccount) -> dict[str, Any] | Failure:
         bad = [r for r in command.roles if r not in ROLES]
@@ -223,36 +232,7 @@ class Exchange:
                 capacity_units=record.capacity_units,
             )
         )
-        return endpoint_body(record)
-
-    def _set_grade(self, fx: Effects, command: cmd.SetEndpointGrade) -> dict[str, Any] | Failure:
-        record = self.state.endpoints.get(command.endpoint_id)
-        if record is None:
-            return Failure(
-                kind=NOT_FOUND,
-                code="unknown_endpoint",
-                param="endpoint_id",
-                message=f"no endpoint {command.endpoint_id}",
-            )
-        if command.grade is not None and command.grade not in self.spec.grade_names:
-            return Failure(
-                kind=INVALID,
-                code="unknown_grade",
-                param="grade",
-                message=f"grade must be one of {list(self.spec.grade_names)} or null, "
-                f"got {command.grade!r}",
-            )
-        record.grade = command.grade
-        fx.events.append(
-            ev.EndpointGradeSet(
-                seq=fx.seq,
-                ts_ns=fx.ts_ns,
-                endpoint_id=record.endpoint_id,
-                account_id=record.account_id,
-                grade=record.grade,
-            )
-        )
-        return endpoint_body(record)
+        return certificates.endpoint_body(self, record)
 
     def _run_lifecycle(self, fx: Effects) -> None:
         """Close ended periods, list new ones, expire orders: all due by the command's time."""
@@ -380,15 +360,3 @@ class Exchange:
 class _Snapshot(msgspec.Struct):
     state: ExchangeState
     engine: dict[str, Any]
-
-
-def endpoint_body(record: EndpointRecord) -> dict[str, Any]:
-    """Return an endpoint as the API shows it (never a credential)."""
-    return {
-        "id": record.endpoint_id,
-        "account_id": record.account_id,
-        "url": record.url,
-        "model": record.model,
-        "capacity_units": record.capacity_units,
-        "grade": record.grade,
-    }

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from tokenpit.clearing import ClearingState
+from tokenpit.core.commands import Score
 
 OPEN = "open"
 PARTIALLY_FILLED = "partially_filled"
@@ -14,6 +15,14 @@ FILLED = "filled"
 CANCELLED = "cancelled"
 EXPIRED = "expired"
 REJECTED = "rejected"
+
+# Certificate statuses. "expired" is no status: a valid certificate expires with time, and
+# bodies show it as expired from `expires_at_ns` on.
+VALID = "valid"
+SUSPENDED = "suspended"
+SUPERSEDED = "superseded"
+WITHDRAWN = "withdrawn"
+SHOWN_EXPIRED = "expired"
 
 
 class AccountRecord(msgspec.Struct, kw_only=True):
@@ -28,7 +37,12 @@ class AccountRecord(msgspec.Struct, kw_only=True):
 
 
 class EndpointRecord(msgspec.Struct, kw_only=True):
-    """A seller's endpoint and the grade it may sell."""
+    """A seller's endpoint and the grade it may sell.
+
+    `grade` is its current certificate's grade, None when it has none or the certificate
+    is suspended or withdrawn; whether the certificate has expired is a matter of time,
+    which the ask checks.
+    """
 
     endpoint_id: int
     account_id: int
@@ -37,6 +51,33 @@ class EndpointRecord(msgspec.Struct, kw_only=True):
     capacity_units: int
     grade: str | None = None
     credential_token: str | None = None  # encrypted; never shown, logged or sent in an event
+    certificate_id: int | None = None  # the current certificate, whatever its status
+
+
+class CertificateRecord(msgspec.Struct, kw_only=True):
+    """An endpoint's current certificate: what it measured, until when, and its audits."""
+
+    certificate_id: int
+    endpoint_id: int
+    account_id: int
+    grade: str | None  # None: measured, and earned no grade
+    method: str  # "measured" | "operator"
+    suite_version: str
+    overall: Score
+    scores: list[Score]
+    ttft_p95_ms: int | None
+    output_tps_median: float | None
+    context_tokens: int | None
+    features: list[str]
+    items_used: int
+    issued_ns: int
+    expires_at_ns: int
+    reason: str
+    status: str = VALID
+    suspended_reason: str | None = None
+    audits: int = 0
+    audit_passed: int = 0
+    last_audit_ns: int | None = None
 
 
 class InstrumentRecord(msgspec.Struct, kw_only=True):
@@ -82,8 +123,18 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     # "account:client_order_id" -> (instrument, the original response), for idempotency.
     client_orders: dict[str, tuple[str, dict[str, Any]]] = msgspec.field(default_factory=dict)
     clearing: ClearingState = msgspec.field(default_factory=ClearingState)
+    # Endpoints' current certificates only; superseded ones live on in the read models.
+    certificates: dict[int, CertificateRecord] = msgspec.field(default_factory=dict)
+    # endpoint id -> the last audit results (category, passed) since its current certificate.
+    audit_windows: dict[int, list[tuple[str, bool]]] = msgspec.field(default_factory=dict)
     last_account_id: int = 0
     last_endpoint_id: int = 0
+    last_certificate_id: int = 0
     last_order_id: int = 0
     last_delivery_id: int = 0
     listed_until_ns: int = 0  # lifecycle has run for every period boundary before this
+
+
+def shown_status(status: str, expires_at_ns: int, now_ns: int) -> str:
+    """Return a certificate's status as bodies show it: a valid one expires with time."""
+    return SHOWN_EXPIRED if status == VALID and now_ns >= expires_at_ns else status

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tokenpit import engine as eng
 from tokenpit.clearing import bond_per_lot_micros, lot_notional_micros
+from tokenpit.core import certificates
 from tokenpit.core import commands as cmd
 from tokenpit.core import events as ev
 from tokenpit.core.effects import Effects
@@ -408,15 +409,9 @@ def _check_endpoint(
             param="endpoint_id",
             message=f"no endpoint {command.endpoint_id} belongs to this account",
         )
-    if endpoint.grade is None or not ex.spec.can_deliver(endpoint.grade, instrument.grade):
-        held = f"grade {endpoint.grade}" if endpoint.grade else "no grade"
-        return Failure(
-            kind=CONFLICT,
-            code="grade_required",
-            param="endpoint_id",
-            message=f"endpoint {endpoint.endpoint_id} holds {held}; "
-            f"{command.instrument} needs grade {instrument.grade} or better",
-        )
+    refusal = certificates.ask_refusal(ex, endpoint, instrument, ex.state.now_ns)
+    if refusal is not None:
+        return refusal
     used = ex.clearing.capacity_used(endpoint.endpoint_id, instrument.period_start_ns)
     units = command.lots * ex.spec.lot_units
     if used + units > endpoint.capacity_units:

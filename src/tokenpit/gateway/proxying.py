@@ -64,7 +64,7 @@ async def proxy_plain(
     response = await io.upstream.open(url, body, headers)
     data = await io.upstream.read_all(response, ANSWER_BYTES_MAX)
     end_ns = time.monotonic_ns()
-    content, tool_calls, usage = _read_completion(data)
+    content, tool_calls, usage = read_answer(data)
     try:
         output_tokens = io.meter.completion_tokens(content, tool_calls)
     except MeteringError as error:
@@ -166,7 +166,7 @@ class _Stream:
         await self.send(_body(b"data: " + data + b"\n\n"))
 
 
-def _read_completion(data: bytes) -> tuple[str, list[Any], Any]:
+def read_answer(data: bytes) -> tuple[str, list[Any], Any]:
     """Return (content, tool calls, usage) of a plain answer, or raise `SellerError`."""
     try:
         answer = msgspec.json.decode(data)

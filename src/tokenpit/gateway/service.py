@@ -29,6 +29,7 @@ from tokenpit.gateway.errors import GatewayError, SellerError
 from tokenpit.gateway.measure import DeliveryMeasurement, judge
 from tokenpit.gateway.metering import Meter
 from tokenpit.gateway.metrics import GatewayMetrics
+from tokenpit.gateway.probe import seller_headers
 from tokenpit.gateway.proxying import ProxyIO, ProxyResult, proxy_plain, proxy_stream
 from tokenpit.gateway.request import Request
 from tokenpit.gateway.routing import Router
@@ -77,6 +78,11 @@ class Gateway:
         self._defaulted: set[tuple[int, int]] = set()
         self._buying: dict[int, asyncio.Lock] = {}
         self._settling: set[asyncio.Task[None]] = set()
+
+    @property
+    def io(self) -> ProxyIO:
+        """Return what every request to a seller uses: its client, meter and limits."""
+        return self._io
 
     async def settled(self) -> None:
         """Wait until every delivery and default served so far is recorded by the core."""
@@ -185,16 +191,19 @@ class Gateway:
             )
 
     async def _proxy(self, attempt: _Attempt, request: Request, send: Send) -> ProxyResult:
-        headers = {"Content-Type": "application/json"}
-        if attempt.endpoint.credential_token is not None:
-            if self._credentials is None:
-                raise SellerError("the exchange holds no key to open the seller's credential")
-            secret = self._credentials.open(attempt.endpoint.credential_token)
-            headers["Authorization"] = f"Bearer {secret.reveal()}"
+        headers = seller_headers(self.credential(attempt.endpoint))
         body = request.upstream_body(attempt.endpoint.model)
         extra = {"x-tokenpit-lot": str(attempt.lot.lot_id), "x-request-id": attempt.request_id}
         proxy = proxy_stream if request.stream else proxy_plain
         return await proxy(self._io, attempt.endpoint.url, body, headers, request, send, extra)
+
+    def credential(self, endpoint: EndpointRecord) -> Secret | None:
+        """Return an endpoint's credential, opened; raise `SellerError` if it cannot be."""
+        if endpoint.credential_token is None:
+            return None
+        if self._credentials is None:
+            raise SellerError("the exchange holds no key to open the seller's credential")
+        return self._credentials.open(endpoint.credential_token)
 
     def _settle(
         self, account: AccountRecord, attempt: _Attempt, request: Request, result: ProxyResult

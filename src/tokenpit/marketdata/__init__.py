@@ -26,7 +26,14 @@ from tokenpit.marketdata.curve import (
     mid_price,
 )
 from tokenpit.marketdata.depth import DepthChart, DepthLevel, EngineLevel, depth_levels
-from tokenpit.marketdata.prices import IndexPrice, index_price, vwap, vwap_of
+from tokenpit.marketdata.prices import (
+    IndexPoint,
+    IndexPrice,
+    index_history,
+    index_price,
+    vwap,
+    vwap_of,
+)
 from tokenpit.marketdata.records import (
     NS_PER_S,
     TradeRecord,
@@ -47,6 +54,7 @@ __all__ = [
     "DepthChart",
     "DepthLevel",
     "EngineLevel",
+    "IndexPoint",
     "IndexPrice",
     "ListedInstrument",
     "Ticker",
@@ -57,6 +65,7 @@ __all__ = [
     "fill_candle_gaps",
     "forward_curve",
     "in_trade_order",
+    "index_history",
     "index_price",
     "mid_price",
     "ticker",

@@ -68,3 +68,50 @@ def index_price(
         volume_units=sum(trade.units for trade in in_window),
         as_of_ns=now_ns,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPoint:
+    """Give a grade's VWAP over one interval starting at `start_ns`, and its volume."""
+
+    start_ns: int
+    price_micros: int
+    trades: int
+    volume_lots: int
+    volume_units: int
+
+    def to_dict(self) -> dict[str, int]:
+        """Return the point as JSON-friendly plain data."""
+        return asdict(self)
+
+
+def index_history(
+    trades: Iterable[TradeRecord], grade: str, interval_ns: int, since_ns: int, until_ns: int
+) -> list[IndexPoint]:
+    """Return the VWAP of `grade`'s trades per UTC-aligned interval, oldest first.
+
+    Only trades made in [since_ns, until_ns) count, of every delivery period of the grade;
+    an interval without trades has no point. Raises `ValueError` when `interval_ns` < 1.
+    """
+    if interval_ns < 1:
+        raise ValueError(f"interval_ns must be at least 1, got {interval_ns}")
+    buckets: dict[int, list[TradeRecord]] = {}
+    for trade in trades:
+        if trade.grade == grade and since_ns <= trade.ts_ns < until_ns:
+            buckets.setdefault(trade.ts_ns - trade.ts_ns % interval_ns, []).append(trade)
+
+    points = []
+    for start_ns in sorted(buckets):
+        bucket = buckets[start_ns]
+        price_micros = vwap_of(bucket)
+        assert price_micros is not None  # a bucket holds at least one trade
+        points.append(
+            IndexPoint(
+                start_ns=start_ns,
+                price_micros=price_micros,
+                trades=len(bucket),
+                volume_lots=sum(trade.lots for trade in bucket),
+                volume_units=sum(trade.units for trade in bucket),
+            )
+        )
+    return points

@@ -1,10 +1,12 @@
-"""Simulation: trading agents and the demo market.
+"""Simulation: simulated sellers, trading agents and the demo market.
 
-Imports engine and specs; nothing imports sim except front ends (cli) and tests.
-Agents are seeded and take no clock, so a simulation replays exactly.
+`sim.seller` runs simulated OpenAI-compatible sellers (it imports grading's reference
+solvers to answer items with a set quality); `sim.traders` holds seeded agents that take
+no clock, so a simulation replays exactly; `sim.demo` runs the whole demo market and is a
+front end (it imports api, core and gateway). Nothing imports sim except front ends (cli),
+benchmarks and tests.
 """
 
-from tokenpit.sim.engine_demo import EngineDemo, InstrumentSummary
 from tokenpit.sim.traders import OrderIntent, ZeroIntelligenceTrader
 
-__all__ = ["EngineDemo", "InstrumentSummary", "OrderIntent", "ZeroIntelligenceTrader"]
+__all__ = ["OrderIntent", "ZeroIntelligenceTrader"]

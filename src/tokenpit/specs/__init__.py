@@ -31,6 +31,7 @@ from tokenpit.specs.listing import (
 from tokenpit.specs.loading import (
     default_spec,
     default_spec_text,
+    demo_spec,
     load_spec,
     load_spec_data,
     load_spec_text,
@@ -55,6 +56,7 @@ __all__ = [
     "check_instrument",
     "default_spec",
     "default_spec_text",
+    "demo_spec",
     "epoch_seconds",
     "format_duration",
     "format_symbol",

@@ -22,6 +22,7 @@ from tokenpit.specs.model import Grade, Spec
 from tokenpit.specs.rules import grade_problems, order_problems, spec_problems
 
 DEFAULT_SPEC_FILE = "chat.toml"
+DEMO_SPEC_FILE = "chat-demo.toml"
 
 _TABLES = ("spec", "grades")
 _GRADE_NAME = re.compile(r"[A-Z][A-Z0-9]*")
@@ -51,6 +52,12 @@ _Table = TypeVar("_Table", bound=BaseModel)
 def default_spec() -> Spec:
     """Return the `chat` spec that ships inside the package (read afresh on every call)."""
     return load_spec_text(default_spec_text(), DEFAULT_SPEC_FILE)
+
+
+def demo_spec() -> Spec:
+    """Return the demo market's spec: the `chat` spec with one-minute periods, small lots."""
+    resource = importlib.resources.files("tokenpit.specs") / "data" / DEMO_SPEC_FILE
+    return load_spec_text(resource.read_text(encoding="utf-8"), DEMO_SPEC_FILE)
 
 
 def default_spec_text() -> str:

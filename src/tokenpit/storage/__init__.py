@@ -9,11 +9,12 @@ Imports `tokenpit.core.events` (the events it projects) and nothing else of ours
 
 from tokenpit.storage.base import JournalEntry, Row, Snapshot, Store
 from tokenpit.storage.errors import StoreError
-from tokenpit.storage.queries import MAX_PAGE_ROWS
+from tokenpit.storage.queries import AUDIT_HOUR_NS, MAX_PAGE_ROWS
 from tokenpit.storage.sqlite import SNAPSHOTS_KEPT, SqliteStore
 from tokenpit.storage.urls import open_store, sqlite_path
 
 __all__ = [
+    "AUDIT_HOUR_NS",
     "MAX_PAGE_ROWS",
     "SNAPSHOTS_KEPT",
     "JournalEntry",

@@ -103,5 +103,34 @@ class Store(Protocol):
     ) -> list[Row]:
         """Return an account's ledger entries (signed amounts), newest first."""
 
+    def endpoint_deliveries(self, recent: int) -> list[Row]:
+        """Return every endpoint's certificate, delivery count and latest `recent` outcomes.
+
+        No URL, model or credential: what every market participant may see of a seller.
+        """
+
     def endpoints(self, account_id: int | None = None) -> list[Row]:
         """Return endpoints (of one account when given), without credentials."""
+
+    def certificates(
+        self,
+        *,
+        endpoint_id: int | None = None,
+        grade: str | None = None,
+        status: str | None = None,
+        now_ns: int,
+        audits_before_ns: int,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[Row]:
+        """Return certificates, newest first, with their audits counted before a time.
+
+        `status` filters by the status shown at `now_ns` (valid, expired, suspended,
+        superseded, withdrawn); rows hold the stored status and `expires_at_ns`.
+        """
+
+    def certificate(self, certificate_id: int, *, audits_before_ns: int) -> Row | None:
+        """Return one certificate with its audits counted before a time, if it exists."""
+
+    def audit_hours(self, certificate_id: int, *, until_ns: int, hours: int) -> list[Row]:
+        """Return a certificate's audits by hour before `until_ns`: the latest `hours`."""

@@ -7,11 +7,12 @@ order or by field number (`?3`), so no Python code copies fields one by one; sta
 are fixed strings, which sqlite3 prepares once and caches.
 
 Order and coalescing. The statements run in lifecycle order (accounts are opened before
-their balances change, endpoints registered before they are graded, instruments listed
-before they close, orders, trades, lots, then ledger entries), and the tables do not
-depend on each other, so the result equals applying the events one by one for every
-stream the exchange emits. Several updates of one order, lot or account balance inside a
-batch collapse to the last one, which is all an upsert would have kept.
+their balances change, endpoints registered before they are graded, certificates issued
+before their status changes, instruments listed before they close, orders, trades, lots,
+audits, then ledger entries), and the tables do not depend on each other, so the result
+equals applying the events one by one for every stream the exchange emits. Several
+updates of one order, lot, account balance or certificate status inside a batch collapse
+to the last one, which is all an upsert would have kept.
 """
 
 from __future__ import annotations
@@ -27,9 +28,14 @@ import msgspec
 from tokenpit.core.events import (
     AccountOpened,
     AnyEvent,
+    AuditRecorded,
     AutoBuySet,
     BalanceChanged,
     BookChanged,
+    CertificateIssued,
+    CertificateSuperseded,
+    CertificateSuspended,
+    CertificateWithdrawn,
     DeliveryRecorded,
     EndpointDefaulted,
     EndpointGradeSet,
@@ -91,8 +97,29 @@ _INSERT_ENDPOINT = _bind(
     "VALUES (:endpoint_id, :account_id, :url, :model, :capacity_units, :ts_ns)",
 )
 _UPDATE_GRADE = _bind(
-    EndpointGradeSet, "UPDATE endpoints SET grade = :grade WHERE endpoint_id = :endpoint_id"
+    EndpointGradeSet,
+    "UPDATE endpoints SET grade = :grade, certificate_id = :certificate_id "
+    "WHERE endpoint_id = :endpoint_id",
 )
+# A certificate's row is its event's values (ts_ns as issued_ns; scores, overall and
+# features as JSON text), then its status and the time of that status.
+_CERTIFICATE_COLUMNS = (
+    *("issued_ns" if field == "ts_ns" else field for field in CertificateIssued.__struct_fields__),
+    "status",
+    "updated_ns",
+)
+_INSERT_CERTIFICATE = (
+    f"INSERT INTO certificates ({', '.join(_CERTIFICATE_COLUMNS)}) "  # noqa: S608 (fixed text)
+    f"VALUES ({', '.join('?' * len(_CERTIFICATE_COLUMNS))})"
+)
+_JSON_FIELDS = tuple(
+    CertificateIssued.__struct_fields__.index(name) for name in ("overall", "scores", "features")
+)
+_UPDATE_CERTIFICATE_STATUS = (
+    "UPDATE certificates SET status = ?, updated_ns = ? WHERE certificate_id = ?"
+)
+_UPDATE_SUSPENDED_REASON = "UPDATE certificates SET suspended_reason = ? WHERE certificate_id = ?"
+_INSERT_AUDIT = _insert("audits", AuditRecorded)
 _UPSERT_INSTRUMENT = _bind(
     InstrumentListed,
     "INSERT INTO instruments (symbol, grade, period_start_ns, period_end_ns, status) "
@@ -133,8 +160,11 @@ class _Rows:
 
     __slots__ = (
         "accounts",
+        "audits",
         "auto_buys",
         "balances",
+        "certificate_statuses",
+        "certificates",
         "closes",
         "deliveries",
         "endpoints",
@@ -142,6 +172,7 @@ class _Rows:
         "instruments",
         "lots",
         "orders",
+        "suspensions",
         "trades",
         "transfers",
     )
@@ -159,6 +190,10 @@ class _Rows:
         self.closes: list[Params] = []
         self.deliveries: list[Params] = []
         self.auto_buys: dict[int, Params] = {}
+        self.certificates: list[Params] = []
+        self.certificate_statuses: dict[int, Params] = {}  # the last status of each wins
+        self.suspensions: dict[int, Params] = {}
+        self.audits: list[Params] = []
 
 
 def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
@@ -171,6 +206,9 @@ def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
         (_UPDATE_BALANCES, rows.balances.values()),
         (_INSERT_ENDPOINT, rows.endpoints),
         (_UPDATE_GRADE, rows.grades.values()),
+        (_INSERT_CERTIFICATE, rows.certificates),
+        (_UPDATE_CERTIFICATE_STATUS, rows.certificate_statuses.values()),
+        (_UPDATE_SUSPENDED_REASON, rows.suspensions.values()),
         (_UPSERT_INSTRUMENT, rows.instruments),
         (_CLOSE_INSTRUMENT, rows.closes),
         (_UPDATE_AUTO_BUY, rows.auto_buys.values()),
@@ -182,6 +220,7 @@ def project(cursor: sqlite3.Cursor, events: Sequence[AnyEvent]) -> None:
         (_INSERT_TRADE, rows.trades),
         (_UPSERT_LOT, rows.lots.values()),
         (_INSERT_DELIVERY, rows.deliveries),
+        (_INSERT_AUDIT, rows.audits),
         (_INSERT_ENTRIES, rows.transfers),
     ):
         if values:
@@ -233,4 +272,32 @@ def _collect_rare(rows: _Rows, event: AnyEvent) -> None:
     elif isinstance(event, EndpointDefaulted):
         return  # its lots' new state arrives as LotUpdated events
     else:
+        _collect_certification(rows, event)
+
+
+def _collect_certification(rows: _Rows, event: AnyEvent) -> None:
+    """Sort an event of certificates and audits."""
+    if isinstance(event, AuditRecorded):
+        rows.audits.append(msgspec.structs.astuple(event))
+    elif isinstance(event, CertificateIssued):
+        row = list(msgspec.structs.astuple(event))
+        for index in _JSON_FIELDS:
+            row[index] = msgspec.json.encode(row[index]).decode()
+        rows.certificates.append((*row, "valid", event.ts_ns))
+    elif isinstance(event, CertificateSuperseded):
+        _certificate_status(rows, event, "superseded")
+    elif isinstance(event, CertificateWithdrawn):
+        _certificate_status(rows, event, "withdrawn")
+    elif isinstance(event, CertificateSuspended):
+        _certificate_status(rows, event, "suspended")
+        rows.suspensions[event.certificate_id] = (event.reason, event.certificate_id)
+    else:
         raise TypeError(f"cannot project event {event!r}: no read model knows its type")
+
+
+def _certificate_status(
+    rows: _Rows,
+    event: CertificateSuperseded | CertificateWithdrawn | CertificateSuspended,
+    status: str,
+) -> None:
+    rows.certificate_statuses[event.certificate_id] = (status, event.ts_ns, event.certificate_id)

@@ -1,4 +1,4 @@
-"""Read the read models: pages of orders, trades, lots and ledger entries, newest first.
+"""Read the read models: pages of orders, trades, lots, ledger entries and certificates.
 
 Every query is one SELECT, so it sees one committed state of the database. Filter values
 are always bound as parameters; only fixed clause text is put together here. Rows come
@@ -39,7 +39,25 @@ _DELIVERY_COLUMNS = (
     "output_tps, streamed, paid_micros, refunded_micros, ts_ns"
 )
 _LEDGER_COLUMNS = "entry_id, transfer_id, account_id, book, amount_micros, reason, ref, seq, ts_ns"
-_ENDPOINT_COLUMNS = "endpoint_id, account_id, url, model, capacity_units, grade, registered_ns"
+_ENDPOINT_COLUMNS = (
+    "e.endpoint_id, e.account_id, e.url, e.model, e.capacity_units, e.grade, e.registered_ns, "
+    "e.certificate_id, c.status AS certificate_status, "
+    "c.expires_at_ns AS certificate_expires_at_ns"
+)
+_CERTIFICATE_COLUMNS = (
+    "certificate_id, endpoint_id, account_id, grade, method, suite_version, overall, scores, "
+    "ttft_p95_ms, output_tps_median, context_tokens, features, items_used, issued_ns, "
+    "expires_at_ns, reason, status, suspended_reason, updated_ns"
+)
+# A certificate's audits before a time (each `?`): what has been audited so far, by hour.
+_AUDIT_COUNTS = (
+    "(SELECT COUNT(*) FROM audits AS a WHERE a.certificate_id = certificates.certificate_id "
+    "AND a.ts_ns < ?) AS audits, "
+    "(SELECT COALESCE(SUM(a.passed), 0) FROM audits AS a "
+    "WHERE a.certificate_id = certificates.certificate_id AND a.ts_ns < ?) AS audit_passed"
+)
+AUDIT_HOUR_NS = 3_600 * 1_000_000_000
+"""The length of the buckets that audits are counted in."""
 _ACCOUNT_COLUMNS = (
     "account_id, name, roles, created_ns, cash_micros, held_micros, bond_micros, available_micros"
 )
@@ -208,6 +226,32 @@ def select_deliveries(
     return rows
 
 
+def select_endpoint_deliveries(connection: sqlite3.Connection, recent: int) -> list[Row]:
+    """Return every endpoint, in registration order, with its certificate and deliveries.
+
+    Each row has the endpoint's grade and current certificate (id, stored status, expiry),
+    `deliveries` (how many it ever served) and `recent`: the outcome and time to first token
+    of its latest `recent` deliveries, newest first, as `[outcome, ttft_ms]` pairs. Neither
+    URL, model nor any credential is read.
+    """
+    sql = (
+        "SELECT e.endpoint_id, e.grade, e.certificate_id, c.status AS certificate_status, "
+        "c.expires_at_ns AS certificate_expires_at_ns, "
+        "(SELECT COUNT(*) FROM deliveries AS d WHERE d.endpoint_id = e.endpoint_id) "
+        "AS deliveries, "
+        # Each endpoint's latest deliveries come from its index range, newest first.
+        "(SELECT json_group_array(json_array(outcome, ttft_ms)) FROM (SELECT outcome, ttft_ms "
+        "FROM deliveries AS d WHERE d.endpoint_id = e.endpoint_id "
+        "ORDER BY delivery_id DESC LIMIT ?)) AS recent "
+        "FROM endpoints AS e LEFT JOIN certificates AS c ON c.certificate_id = e.certificate_id "
+        "ORDER BY e.endpoint_id"
+    )
+    rows = _fetch(connection, sql, [max(1, recent)])
+    for row in rows:
+        row["recent"] = [(outcome, ttft_ms) for outcome, ttft_ms in json.loads(row["recent"])]
+    return rows
+
+
 def select_ledger(
     connection: sqlite3.Connection, account_id: int, *, limit: int, before_id: int | None
 ) -> list[Row]:
@@ -223,11 +267,82 @@ def select_ledger(
 
 
 def select_endpoints(connection: sqlite3.Connection, account_id: int | None) -> list[Row]:
-    """Return endpoints in the order they were registered, of one account when given."""
+    """Return endpoints in the order they were registered, of one account when given.
+
+    Each has its current certificate's id, stored status and expiry (None without one).
+    """
     where = _Filter()
-    where.add("account_id = ?", account_id)
-    sql = f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints WHERE {where.sql()} ORDER BY endpoint_id"  # noqa: S608
+    where.add("e.account_id = ?", account_id)
+    sql = (
+        f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints AS e "  # noqa: S608 (fixed text)
+        "LEFT JOIN certificates AS c ON c.certificate_id = e.certificate_id "
+        f"WHERE {where.sql()} ORDER BY e.endpoint_id"
+    )
     return _fetch(connection, sql, where.params)
+
+
+def select_certificates(
+    connection: sqlite3.Connection,
+    *,
+    endpoint_id: int | None,
+    grade: str | None,
+    status: str | None,
+    now_ns: int,
+    audits_before_ns: int,
+    limit: int,
+    before_id: int | None,
+) -> list[Row]:
+    """Return a page of certificates, newest first, counting their audits before a time.
+
+    `status` filters by the status shown at `now_ns`: "expired" selects valid certificates
+    whose expiry has come, "valid" those whose expiry has not; rows hold the stored status.
+    """
+    where = _Filter()
+    where.add("endpoint_id = ?", endpoint_id)
+    where.add("grade = ?", grade)
+    where.add("status = ?", "valid" if status == "expired" else status)
+    where.add("expires_at_ns > ?", now_ns if status == "valid" else None)
+    where.add("expires_at_ns <= ?", now_ns if status == "expired" else None)
+    where.add("certificate_id < ?", before_id)
+    sql = (
+        f"SELECT {_CERTIFICATE_COLUMNS}, {_AUDIT_COUNTS} FROM certificates "  # noqa: S608
+        f"WHERE {where.sql()} ORDER BY certificate_id DESC LIMIT ?"
+    )
+    params = [audits_before_ns, audits_before_ns, *where.params, clamp_limit(limit)]
+    return [_certificate(row) for row in _fetch(connection, sql, params)]
+
+
+def select_certificate(
+    connection: sqlite3.Connection, certificate_id: int, *, audits_before_ns: int
+) -> Row | None:
+    """Return one certificate, counting its audits before a time, or None if there is none."""
+    sql = (
+        f"SELECT {_CERTIFICATE_COLUMNS}, {_AUDIT_COUNTS} FROM certificates "  # noqa: S608
+        "WHERE certificate_id = ?"
+    )
+    rows = _fetch(connection, sql, [audits_before_ns, audits_before_ns, certificate_id])
+    return _certificate(rows[0]) if rows else None
+
+
+def _certificate(row: Row) -> Row:
+    for name in ("overall", "scores", "features"):
+        row[name] = json.loads(row[name])
+    return row
+
+
+def select_audit_hours(
+    connection: sqlite3.Connection, certificate_id: int, *, until_ns: int, hours: int
+) -> list[Row]:
+    """Return a certificate's audits by hour (start, items, passed) before `until_ns`.
+
+    Only the latest `hours` hours that hold audits, oldest first.
+    """
+    sql = (
+        "SELECT * FROM (SELECT ts_ns / ?1 * ?1 AS hour_start_ns, COUNT(*) AS items, "
+        "SUM(passed) AS passed FROM audits WHERE certificate_id = ?2 AND ts_ns < ?3 "
+        "GROUP BY hour_start_ns ORDER BY hour_start_ns DESC LIMIT ?4) ORDER BY hour_start_ns"
+    )
+    return _fetch(connection, sql, [AUDIT_HOUR_NS, certificate_id, until_ns, max(1, hours)])
 
 
 def select_account(connection: sqlite3.Connection, account_id: int) -> Row | None:

@@ -176,7 +176,54 @@ _DELIVERY = (
     "CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, delivery_id DESC)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_JOURNAL + _ACCOUNTS + _TRADING, _DELIVERY)
+_CERTIFICATES = (
+    "ALTER TABLE endpoints ADD COLUMN certificate_id INTEGER",
+    # Column order follows CertificateIssued's fields (its ts_ns as issued_ns); scores,
+    # overall and features are JSON. `status` is the stored one: a valid certificate shows
+    # as expired from expires_at_ns on, which readers derive from the time.
+    """CREATE TABLE certificates (
+        seq INTEGER NOT NULL,
+        issued_ns INTEGER NOT NULL,
+        certificate_id INTEGER PRIMARY KEY,
+        endpoint_id INTEGER NOT NULL,
+        account_id INTEGER NOT NULL,
+        grade TEXT,
+        method TEXT NOT NULL,
+        suite_version TEXT NOT NULL,
+        overall TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        ttft_p95_ms INTEGER,
+        output_tps_median REAL,
+        context_tokens INTEGER,
+        features TEXT NOT NULL,
+        items_used INTEGER NOT NULL,
+        expires_at_ns INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        suspended_reason TEXT,
+        updated_ns INTEGER NOT NULL
+    )""",
+    "CREATE INDEX certificates_by_endpoint ON certificates (endpoint_id, certificate_id DESC)",
+    "CREATE INDEX certificates_by_grade ON certificates (grade, certificate_id DESC)",
+    "CREATE INDEX certificates_by_status ON certificates (status, certificate_id DESC)",
+    # Column order follows AuditRecorded's fields.
+    """CREATE TABLE audits (
+        audit_id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        ts_ns INTEGER NOT NULL,
+        endpoint_id INTEGER NOT NULL,
+        account_id INTEGER NOT NULL,
+        certificate_id INTEGER,
+        category TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        ttft_ms INTEGER,
+        reason TEXT NOT NULL
+    )""",
+    # Covering: hourly counts of a certificate's audits read the index alone.
+    "CREATE INDEX audits_by_certificate ON audits (certificate_id, ts_ns, passed)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_JOURNAL + _ACCOUNTS + _TRADING, _DELIVERY, _CERTIFICATES)
 """Every migration, oldest first; migration N (counting from 1) brings the schema to version N."""
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (

@@ -23,6 +23,7 @@ from types import TracebackType
 
 from tokenpit.core.events import AnyEvent
 from tokenpit.storage import queries, schema
+from tokenpit.storage.adapters import bind_common_values_fast
 from tokenpit.storage.base import JournalEntry, Row, Snapshot
 from tokenpit.storage.batching import RowStatement
 from tokenpit.storage.errors import StoreError
@@ -36,29 +37,6 @@ _INSERT_JOURNAL = RowStatement("INSERT INTO journal (seq, ts_ns, command) VALUES
 _JOURNAL_PAGE = "SELECT seq, ts_ns, command FROM journal WHERE seq > ? ORDER BY seq LIMIT ?"
 _PAGE_CACHE_KIB = 65_536
 _CHECKPOINT_PAGES = 10_000
-
-
-def _bind_common_values_fast() -> None:
-    """Register identity adapters for None, bool and bytes in the sqlite3 module.
-
-    Python 3.11's sqlite3 binds int, float and str directly but sends every other value
-    through its adapter protocol, and the search that finds no adapter costs about half a
-    microsecond per value: several microseconds per order row, which has four nullable
-    fields and a flag. An adapter that is found is cheap, and these ones return the value
-    as it is, so what is stored does not change. The registry is process-wide; setting the
-    same adapters again is harmless.
-    """
-    sqlite3.register_adapter(type(None), _null)
-    sqlite3.register_adapter(bool, int)
-    sqlite3.register_adapter(bytes, _blob)
-
-
-def _null(value: None) -> None:
-    return value
-
-
-def _blob(value: bytes) -> bytes:
-    return value
 
 
 class _Reader:
@@ -113,7 +91,7 @@ class SqliteStore:
         self._readers_lock = threading.Lock()
         self._closed = False
 
-        _bind_common_values_fast()
+        bind_common_values_fast()
         self._writer = self._connect(self._path, uri=False)
         self._configure_writer(synchronous.upper())
         self._cursor = self._writer.cursor()
@@ -360,6 +338,11 @@ class SqliteStore:
         with self._reading() as connection:
             return queries.select_ledger(connection, account_id, limit=limit, before_id=before_id)
 
+    def endpoint_deliveries(self, recent: int) -> list[Row]:
+        """Return every endpoint's certificate, delivery count and latest `recent` outcomes."""
+        with self._reading() as connection:
+            return queries.select_endpoint_deliveries(connection, recent)
+
     def endpoints(self, account_id: int | None = None) -> list[Row]:
         """Return endpoints (of one account when given), without credentials."""
         with self._reading() as connection:
@@ -374,3 +357,41 @@ class SqliteStore:
         """Return instruments by period start (only `listed` or `closed` ones when given)."""
         with self._reading() as connection:
             return queries.select_instruments(connection, status)
+
+    def certificates(
+        self,
+        *,
+        endpoint_id: int | None = None,
+        grade: str | None = None,
+        status: str | None = None,
+        now_ns: int,
+        audits_before_ns: int,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[Row]:
+        """Return certificates, newest first, with their audits counted before a time."""
+        with self._reading() as connection:
+            return queries.select_certificates(
+                connection,
+                endpoint_id=endpoint_id,
+                grade=grade,
+                status=status,
+                now_ns=now_ns,
+                audits_before_ns=audits_before_ns,
+                limit=limit,
+                before_id=before_id,
+            )
+
+    def certificate(self, certificate_id: int, *, audits_before_ns: int) -> Row | None:
+        """Return one certificate with its audits counted before a time, if it exists."""
+        with self._reading() as connection:
+            return queries.select_certificate(
+                connection, certificate_id, audits_before_ns=audits_before_ns
+            )
+
+    def audit_hours(self, certificate_id: int, *, until_ns: int, hours: int) -> list[Row]:
+        """Return a certificate's audits by hour before `until_ns`, the latest `hours`."""
+        with self._reading() as connection:
+            return queries.select_audit_hours(
+                connection, certificate_id, until_ns=until_ns, hours=hours
+            )

@@ -27,6 +27,7 @@ from tokenpit.api.keys import hash_api_key, new_api_key
 from tokenpit.api.redaction import SERVER_LOGGERS, RedactKeys
 from tokenpit.core.commands import CreateAccount
 from tokenpit.core.sequencer import Core
+from tokenpit.gateway.grader import GraderConfig
 from tokenpit.specs import default_spec
 from tokenpit.storage import open_store
 from tokenpit.testing.core import FakeClock
@@ -151,26 +152,35 @@ async def api_harness(db_path: Path, config: ApiConfig | None = None) -> AsyncIt
     clock = FakeClock()
     async with running_core(db_path, clock) as core:
         operator = await open_operator(core)
-        app = create_app(core, config or ApiConfig())
+        app = create_app(core, config or quiet_config())
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://tokenpit.test"
-        ) as client:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://tokenpit.test") as client,
+        ):
             yield ApiHarness(core, clock, app, client, operator)
+
+
+def quiet_config() -> ApiConfig:
+    """Return the API's defaults with audits off, so no test meets background traffic."""
+    return ApiConfig(grader=GraderConfig(audit_interval_s=0))
 
 
 class LiveServer:
     """Serve a fresh exchange's API on 127.0.0.1 from a thread with its own event loop.
 
-    Use it as a context manager; `url` and `operator_key` are set once it is entered.
+    Use it as a context manager; `url` and `operator_key` are set once it is entered. Its
+    clock is `clock`, by default a `FakeClock` at 2026-12-03 13:10 UTC.
     `run(coroutine)` runs a coroutine on the server's loop (where its core lives). While
     it runs, the server's loggers carry `RedactKeys`, as `tokenpit serve` sets them up.
     """
 
-    def __init__(self, db_path: Path, config: ApiConfig | None = None) -> None:
+    def __init__(
+        self, db_path: Path, config: ApiConfig | None = None, clock: FakeClock | None = None
+    ) -> None:
         self.db_path = db_path
-        self.config = config or ApiConfig()
-        self.clock = FakeClock()
+        self.config = config or quiet_config()
+        self.clock = clock or FakeClock()
         self.url = ""
         self.operator_key = ""
         self.core: Core | None = None
@@ -228,7 +238,7 @@ class LiveServer:
             self.core = core
             self.operator_key = (await open_operator(core)).key
             config = uvicorn.Config(
-                create_app(core, self.config), log_config=None, access_log=False, lifespan="off"
+                create_app(core, self.config), log_config=None, access_log=False, lifespan="on"
             )
             self._server = uvicorn.Server(config)
             self._loop = asyncio.get_running_loop()

@@ -98,6 +98,22 @@ class MemoryStore:
         """Read models are not kept."""
         return []
 
+    def endpoint_deliveries(self, recent: int) -> list[Row]:
+        """Read models are not kept."""
+        return []
+
+    def certificates(self, **_: Any) -> list[Row]:
+        """Read models are not kept."""
+        return []
+
+    def certificate(self, certificate_id: int, **_: Any) -> Row | None:
+        """Read models are not kept."""
+        return None
+
+    def audit_hours(self, certificate_id: int, **_: Any) -> list[Row]:
+        """Read models are not kept."""
+        return []
+
 
 class MarketBuilder:
     """Apply commands to an exchange directly, numbering and timing them."""
@@ -106,11 +122,13 @@ class MarketBuilder:
         self.exchange = exchange
         self.now_ns = now_ns
         self.seq = 0
+        self.applied: list[c.Command] = []  # in order: the journal, for replay tests
 
     def apply(self, command: c.Command) -> Outcome:
         """Apply one command at the builder's time."""
         self.seq += 1
         command.ts_ns = self.now_ns
+        self.applied.append(command)
         return self.exchange.apply(self.seq, command)
 
     def ok(self, command: c.Command) -> dict[str, Any]:
@@ -128,8 +146,10 @@ class MarketBuilder:
             self.ok(c.Deposit(account_id=account_id, amount_micros=cash_micros))
         return account_id
 
-    def endpoint(self, account_id: int, grade: str = "B", capacity_units: int = 1_000_000) -> int:
-        """Register an endpoint graded `grade` and return its id."""
+    def endpoint(
+        self, account_id: int, grade: str | None = "B", capacity_units: int = 1_000_000
+    ) -> int:
+        """Register an endpoint, graded `grade` by the operator unless None; return its id."""
         endpoint_id: int = self.ok(
             c.RegisterEndpoint(
                 account_id=account_id,
@@ -138,5 +158,6 @@ class MarketBuilder:
                 capacity_units=capacity_units,
             )
         )["id"]
-        self.ok(c.SetEndpointGrade(endpoint_id=endpoint_id, grade=grade))
+        if grade is not None:
+            self.ok(c.SetEndpointGrade(endpoint_id=endpoint_id, grade=grade))
         return endpoint_id

@@ -12,10 +12,17 @@ from typing import Any
 
 import msgspec
 
+from tokenpit.core.commands import Score
 from tokenpit.core.events import (
     AccountOpened,
+    AuditRecorded,
     BalanceChanged,
     BookChanged,
+    CertificateIssued,
+    CertificateSuperseded,
+    CertificateSuspended,
+    CertificateWithdrawn,
+    DeliveryRecorded,
     EndpointGradeSet,
     EndpointRegistered,
     InstrumentClosed,
@@ -87,12 +94,86 @@ def endpoint_registered(endpoint_id: int, account_id: int, seq: int = 1) -> Endp
 
 
 def endpoint_grade_set(
-    endpoint_id: int, account_id: int, grade: str | None, seq: int = 1
+    endpoint_id: int,
+    account_id: int,
+    grade: str | None,
+    seq: int = 1,
+    certificate_id: int | None = None,
 ) -> EndpointGradeSet:
     """Return an EndpointGradeSet."""
     return EndpointGradeSet(
-        seq=seq, ts_ns=ts_at(seq), endpoint_id=endpoint_id, account_id=account_id, grade=grade
+        seq=seq,
+        ts_ns=ts_at(seq),
+        endpoint_id=endpoint_id,
+        account_id=account_id,
+        grade=grade,
+        certificate_id=certificate_id,
     )
+
+
+def certificate_issued(
+    certificate_id: int, endpoint_id: int = 1, seq: int = 1, **changes: Any
+) -> CertificateIssued:
+    """Return a measured grade B certificate of account 7's endpoint, valid for a day."""
+    event = CertificateIssued(
+        seq=seq,
+        ts_ns=ts_at(seq),
+        certificate_id=certificate_id,
+        endpoint_id=endpoint_id,
+        account_id=7,
+        grade="B",
+        method="measured",
+        suite_version="2026.12",
+        overall=Score(category="overall", passed=90, items=100, lower=0.8256, upper=0.9448),
+        scores=[Score(category="tools", passed=45, items=50, lower=0.7864, upper=0.9565)],
+        ttft_p95_ms=900,
+        output_tps_median=55.5,
+        context_tokens=32_000,
+        features=["streaming", "tools"],
+        items_used=100,
+        expires_at_ns=ts_at(seq) + 24 * HOUR_NS,
+        reason="measured grade B",
+    )
+    return msgspec.structs.replace(event, **changes)
+
+
+def certificate_changed(
+    kind: type[CertificateSuperseded | CertificateWithdrawn | CertificateSuspended],
+    certificate_id: int,
+    seq: int = 1,
+    endpoint_id: int = 1,
+) -> CertificateSuperseded | CertificateWithdrawn | CertificateSuspended:
+    """Return the event that gives a certificate another status (superseded by the next id)."""
+    common = {
+        "seq": seq,
+        "ts_ns": ts_at(seq),
+        "certificate_id": certificate_id,
+        "endpoint_id": endpoint_id,
+        "account_id": 7,
+    }
+    if kind is CertificateSuperseded:
+        return CertificateSuperseded(**common, by_certificate_id=certificate_id + 1)
+    if kind is CertificateWithdrawn:
+        return CertificateWithdrawn(**common, reason="withdrawn by the operator")
+    return CertificateSuspended(**common, reason=f"audits: certificate {certificate_id} failed")
+
+
+def audit_recorded(
+    certificate_id: int | None, passed: bool, seq: int = 1, **changes: Any
+) -> AuditRecorded:
+    """Return an audit of account 7's endpoint 1 in the category arithmetic."""
+    event = AuditRecorded(
+        seq=seq,
+        ts_ns=ts_at(seq),
+        endpoint_id=1,
+        account_id=7,
+        certificate_id=certificate_id,
+        category="arithmetic",
+        passed=passed,
+        ttft_ms=350,
+        reason="correct" if passed else "wrong answer",
+    )
+    return msgspec.structs.replace(event, **changes)
 
 
 def instrument_listed(instrument: str = INSTRUMENT, seq: int = 1) -> InstrumentListed:
@@ -221,3 +302,36 @@ def transfer_posted(
 def book_changed(instrument: str = INSTRUMENT, seq: int = 1) -> BookChanged:
     """Return a BookChanged."""
     return BookChanged(seq=seq, ts_ns=ts_at(seq), instrument=instrument)
+
+
+def delivery_recorded(
+    delivery_id: int, endpoint_id: int = 1, seq: int = 1, **changes: Any
+) -> DeliveryRecorded:
+    """Return an on-grade delivery of 650 units against lot 1, first token after 300 ms."""
+    event = DeliveryRecorded(
+        seq=seq,
+        ts_ns=ts_at(seq),
+        delivery_id=delivery_id,
+        request_id=f"req-{delivery_id}",
+        lot_id=1,
+        instrument=INSTRUMENT,
+        buyer_account_id=1,
+        seller_account_id=7,
+        endpoint_id=endpoint_id,
+        outcome="on_grade",
+        reason=None,
+        input_tokens=1_200,
+        output_tokens=350,
+        units=650,
+        charged_units=650,
+        unbilled_units=0,
+        reported_input_tokens=1_200,
+        reported_output_tokens=350,
+        ttft_ms=300,
+        duration_ms=2_000,
+        output_tps=200.0,
+        streamed=True,
+        paid_micros=1_300,
+        refunded_micros=0,
+    )
+    return msgspec.structs.replace(event, **changes)

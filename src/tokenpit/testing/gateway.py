@@ -26,6 +26,7 @@ import uvicorn
 from tokenpit.api import ApiConfig, create_app
 from tokenpit.endpoints import AddressPolicy
 from tokenpit.gateway import Gateway
+from tokenpit.gateway.grader import Grader, GraderConfig
 from tokenpit.settings import Secret
 from tokenpit.testing.api import Trader, open_operator, running_core
 from tokenpit.testing.core import FakeClock
@@ -54,6 +55,7 @@ class ExchangeServer:
     operator: Trader
     core: Any
     gateway: Gateway
+    grader: Grader
     client: httpx.AsyncClient
 
     async def account(self, name: str, roles: list[str], deposit_micros: int) -> Trader:
@@ -128,14 +130,18 @@ class ExchangeServer:
         await self.gateway.settled()
 
 
-def gateway_test_config(**gateway: Any) -> ApiConfig:
-    """Return an API config that admits loopback sellers and seals credentials."""
+def gateway_test_config(grader: GraderConfig | None = None, **gateway: Any) -> ApiConfig:
+    """Return an API config that admits loopback sellers and seals credentials.
+
+    Audits are off unless `grader` turns them on, so no test meets background traffic.
+    """
     from tokenpit.gateway import GatewayConfig  # noqa: PLC0415
 
     return ApiConfig(
         address_policy=AddressPolicy(allow_private=True),
         credential_keys=(Secret(CREDENTIAL_KEY),),
         gateway=GatewayConfig(**gateway),
+        grader=grader or GraderConfig(audit_interval_s=0),
     )
 
 
@@ -194,7 +200,7 @@ async def serving_exchange(
         operator = await open_operator(core)
         app = create_app(core, config or gateway_test_config())
         server = uvicorn.Server(
-            uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+            uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
         )
         serving = asyncio.create_task(server.serve(sockets=[listener]))
         try:
@@ -203,9 +209,10 @@ async def serving_exchange(
                     await asyncio.sleep(0.01)
             url = f"http://127.0.0.1:{port}"
             async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-                yield ExchangeServer(url, operator, core, app.state.gateway, client)
+                yield ExchangeServer(
+                    url, operator, core, app.state.gateway, app.state.grader, client
+                )
         finally:
             server.should_exit = True
-            await serving
-            await app.state.gateway.close()
+            await serving  # its lifespan stops the grader and closes the gateway
             listener.close()

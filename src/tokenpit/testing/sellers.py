@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from tokenpit.sim.seller import (
-    PseudoResponder,
+    GradingResponder,
     ResponderFactory,
     RunningSimSeller,
     SimSellerConfig,
@@ -34,7 +34,7 @@ LISTENING = re.compile(r"listening on (http://\S+)")
 
 @asynccontextmanager
 async def running_sim_seller(
-    config: SimSellerConfig = FAST, responder_factory: ResponderFactory = PseudoResponder
+    config: SimSellerConfig = FAST, responder_factory: ResponderFactory = GradingResponder
 ) -> AsyncIterator[RunningSimSeller]:
     """Run a simulated seller in this process; requests still in flight at the end are cut."""
     async with serving_sim_seller(
@@ -57,6 +57,13 @@ def sim_seller_arguments(config: SimSellerConfig) -> list[str]:
         *("--fault", config.fault.value),
         *("--usage-factor", repr(config.usage_factor)),
         *("--seed", str(config.seed)),
+        *("--context-tokens", str(config.context_tokens)),
+        *(() if config.quality is None else ("--quality", repr(config.quality))),
+        *(
+            flag
+            for name, probability in config.category_quality
+            for flag in ("--category-quality", f"{name}={probability!r}")
+        ),
     ]
 
 

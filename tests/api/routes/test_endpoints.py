@@ -78,6 +78,8 @@ async def test_an_endpoint_registers_without_a_credential_and_its_url_is_normali
         "model": "m",
         "capacity_units": 1_000_000,
         "grade": None,
+        "certificate_id": None,
+        "certificate_status": None,
         "has_credential": False,
     }
     assert await listed(api, seller) == [response.json()]
@@ -114,6 +116,7 @@ async def test_a_credential_is_sealed_and_never_shown_stored_or_journaled_in_cle
     rows = sealing.core.store.endpoints()
     assert set(rows[0]) == {
         "endpoint_id", "account_id", "url", "model", "capacity_units", "grade", "registered_ns",
+        "certificate_id", "certificate_status", "certificate_expires_at_ns",
     }  # fmt: skip
     stored = stored_bytes(tmp_path)
     assert stored

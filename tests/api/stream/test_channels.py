@@ -7,6 +7,7 @@ import pytest
 from tokenpit.api.stream.channels import ChannelError, Feed, parse_channel
 from tokenpit.specs import default_spec
 from tokenpit.testing.events import (
+    audit_recorded,
     balance_changed,
     book_changed,
     order_updated,
@@ -71,6 +72,16 @@ def test_private_channels_select_only_the_connections_own_events() -> None:
         ("account", 7),
     ]
     assert books == []
+
+
+def test_a_seller_never_sees_its_own_audits() -> None:
+    feed = Feed(account_id=7)
+    for name in ("orders", "account", "trades"):
+        feed.add(parse_channel(default_spec(), name, signed_in=True))
+
+    messages, _ = feed.messages([audit_recorded(1, True), audit_recorded(1, False)])
+
+    assert messages == []  # an audit's time would point it out in the seller's logs
 
 
 def test_public_channels_get_trades_without_traders_and_changed_books() -> None:

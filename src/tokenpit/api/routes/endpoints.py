@@ -1,4 +1,4 @@
-"""Sellers' endpoints: register one (seller), list them, set one's grade (operator).
+"""Sellers' endpoints: register one (seller), list them, override one's grade (operator).
 
 Registration checks where the URL leads before the core sees it (`tokenpit.endpoints`):
 a host that does not resolve, or resolves to an address the exchange's policy refuses,
@@ -25,9 +25,12 @@ from tokenpit.api.requests import (
 from tokenpit.api.responses import Endpoint, Listing
 from tokenpit.api.routes import error_responses
 from tokenpit.api.state import AppState, State
+from tokenpit.api.texts import parse_time_ns
 from tokenpit.core.commands import RegisterEndpoint, SetEndpointGrade
+from tokenpit.core.state import shown_status
 from tokenpit.endpoints import CredentialBox, EndpointAddressError, EndpointUrlError, check_host
 from tokenpit.settings import Secret
+from tokenpit.storage import Row
 
 EndpointId = Annotated[int, Path(ge=1, le=MAX_ID, description="the endpoint's id")]
 SELLER: Final = "seller"
@@ -79,15 +82,36 @@ async def list_endpoints(caller: Caller, state: State) -> dict[str, Any]:
     """List your endpoints; an operator sees every account's."""
     account_id = None if OPERATOR in caller.roles else caller.account_id
     rows = await in_thread(state.core.store.endpoints, account_id)
-    return {"data": [_shown(state, {**row, "id": row["endpoint_id"]}) for row in rows]}
+    now_ns = state.core.clock.now_ns()
+    return {"data": [_shown(state, _with_certificate(row, now_ns)) for row in rows]}
+
+
+def _with_certificate(row: Row, now_ns: int) -> dict[str, Any]:
+    """Return an endpoint row with its id and its certificate's status as shown now."""
+    status = row["certificate_status"]
+    if status is not None:
+        status = shown_status(status, row["certificate_expires_at_ns"], now_ns)
+    return {**row, "id": row["endpoint_id"], "certificate_status": status}
 
 
 async def set_grade(
     endpoint_id: EndpointId, body: SetGradeRequest, operator: Operator, state: State
 ) -> dict[str, Any]:
-    """Set the grade an endpoint may sell, or null to withdraw it (operator)."""
-    command = SetEndpointGrade(endpoint_id=endpoint_id, grade=body.grade)
-    return _shown(state, await submit(state, command))
+    """Override an endpoint's grade (operator): issue a certificate of method operator.
+
+    It has no scores and lasts until `expires_at` (default: 7 days); null withdraws the
+    endpoint's current certificate.
+    """
+    expires_at_ns = None if body.expires_at is None else parse_time_ns(body.expires_at)
+    command = SetEndpointGrade(
+        endpoint_id=endpoint_id, grade=body.grade, expires_at_ns=expires_at_ns
+    )
+    try:
+        return _shown(state, await submit(state, command))
+    except ApiError as error:
+        if error.param == "expires_at_ns":  # the core names it in ns; the API takes a time
+            error.param = "expires_at"
+        raise
 
 
 def _shown(state: AppState, endpoint: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +144,6 @@ def routes() -> APIRouter:
         set_grade,
         methods=["PUT"],
         response_model=Endpoint,
-        summary="Set an endpoint's grade (operator)",
+        summary="Override an endpoint's grade: an operator certificate (operator)",
     )
     return router

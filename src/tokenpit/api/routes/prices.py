@@ -1,4 +1,4 @@
-"""Prices from the trade record: candles, a grade's index price and its forward curve.
+"""Prices from the trade record: candles, a grade's index price, its history and its curve.
 
 Each request reads at most `ApiConfig.market_trades_max` trades, newest first: a window
 holding more trades than that is computed from its most recent ones only.
@@ -11,12 +11,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from tokenpit.api.errors import ApiError
-from tokenpit.api.market_models import Candles, Curve, IndexPrice
+from tokenpit.api.market_models import Candles, Curve, IndexHistory, IndexPrice
 from tokenpit.api.reading import in_thread, recent_trades, trade_records
 from tokenpit.api.routes import error_responses
 from tokenpit.api.state import AppState, State
 from tokenpit.api.texts import NS_PER_S, parse_time_ns
-from tokenpit.marketdata import CANDLE_INTERVALS_S, candles, forward_curve, index_price
+from tokenpit.marketdata import (
+    CANDLE_INTERVALS_S,
+    candles,
+    forward_curve,
+    index_history,
+    index_price,
+)
 from tokenpit.specs import SymbolError, parse_grade_symbol, parse_symbol
 from tokenpit.storage import Row
 
@@ -45,33 +51,7 @@ async def instrument_candles(
     before it; intervals without trades have no candle.
     """
     _check_symbol(state, instrument)
-    if interval_s not in CANDLE_INTERVALS_S:
-        raise ApiError(
-            400,
-            f"interval_s: must be one of {', '.join(map(str, CANDLE_INTERVALS_S))}, "
-            f"got {interval_s}",
-            code="bad_interval",
-            param="interval_s",
-        )
-    interval_ns = interval_s * NS_PER_S
-    if until:
-        until_ns = _time_ns("until", until)
-    else:  # the end of the interval under way, so that its candle shows
-        now_ns = state.core.clock.now_ns()
-        until_ns = now_ns - now_ns % interval_ns + interval_ns
-    since_ns = _time_ns("since", since) if since else until_ns - DEFAULT_CANDLES * interval_ns
-    if since_ns >= until_ns:
-        raise ApiError(
-            400, f"since: must come before until ({until})", code="bad_window", param="since"
-        )
-    if (until_ns - since_ns) // interval_ns > MAX_CANDLES:
-        raise ApiError(
-            400,
-            f"since: the window holds more than {MAX_CANDLES:,} intervals of {interval_s} s",
-            code="window_too_long",
-            param="since",
-        )
-
+    since_ns, until_ns = _interval_window(state, interval_s, since, until)
     rows = await in_thread(
         recent_trades,
         state.core.store,
@@ -88,6 +68,74 @@ async def instrument_candles(
         "until_ns": until_ns,
         "data": [candle.to_dict() for candle in built],
     }
+
+
+async def grade_index_history(
+    grade: GradeSymbol,
+    state: State,
+    interval_s: Annotated[
+        int, Query(description=f"one of {CANDLE_INTERVALS_S}", examples=[60])
+    ] = 60,
+    since: TimeQuery = None,
+    until: TimeQuery = None,
+) -> dict[str, Any]:
+    """Return a grade's index price per interval in [since, until), oldest first.
+
+    Each point is the VWAP of the grade's trades in that interval, every delivery period
+    together. `until` defaults to the end of the interval under way and `since` to 300
+    intervals before it; intervals without trades have no point.
+    """
+    _check_grade(state, grade)
+    since_ns, until_ns = _interval_window(state, interval_s, since, until)
+    rows = await in_thread(
+        recent_trades,
+        state.core.store,
+        instrument=None,
+        since_ns=since_ns,
+        max_rows=state.config.market_trades_max,
+    )
+    records = trade_records(state.core.spec, _of_grade(rows, grade))
+    points = index_history(records, grade, interval_s * NS_PER_S, since_ns, until_ns)
+    return {
+        "grade": grade,
+        "interval_s": interval_s,
+        "since_ns": since_ns,
+        "until_ns": until_ns,
+        "data": [point.to_dict() for point in points],
+    }
+
+
+def _interval_window(
+    state: AppState, interval_s: int, since: str | None, until: str | None
+) -> tuple[int, int]:
+    """Return [since_ns, until_ns) of a series of intervals; 400 naming a bad parameter."""
+    if interval_s not in CANDLE_INTERVALS_S:
+        raise ApiError(
+            400,
+            f"interval_s: must be one of {', '.join(map(str, CANDLE_INTERVALS_S))}, "
+            f"got {interval_s}",
+            code="bad_interval",
+            param="interval_s",
+        )
+    interval_ns = interval_s * NS_PER_S
+    if until:
+        until_ns = _time_ns("until", until)
+    else:  # the end of the interval under way, so that the latest interval shows
+        now_ns = state.core.clock.now_ns()
+        until_ns = now_ns - now_ns % interval_ns + interval_ns
+    since_ns = _time_ns("since", since) if since else until_ns - DEFAULT_CANDLES * interval_ns
+    if since_ns >= until_ns:
+        raise ApiError(
+            400, f"since: must come before until ({until})", code="bad_window", param="since"
+        )
+    if (until_ns - since_ns) // interval_ns > MAX_CANDLES:
+        raise ApiError(
+            400,
+            f"since: the window holds more than {MAX_CANDLES:,} intervals of {interval_s} s",
+            code="window_too_long",
+            param="since",
+        )
+    return since_ns, until_ns
 
 
 async def grade_index(
@@ -183,6 +231,13 @@ def routes() -> APIRouter:
         methods=["GET"],
         response_model=IndexPrice,
         summary="A grade's index price (VWAP over a window)",
+    )
+    router.add_api_route(
+        "/api/index/{grade}/history",
+        grade_index_history,
+        methods=["GET"],
+        response_model=IndexHistory,
+        summary="A grade's index price per interval (VWAP of each interval's trades)",
     )
     router.add_api_route(
         "/api/curve/{grade}",

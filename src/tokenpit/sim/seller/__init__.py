@@ -6,11 +6,14 @@ and `GET /healthz`; `serving_sim_seller` runs one on a port. What it says comes 
 `Responder` (default: pseudo-text of a known token count); how it says it (latency,
 throughput, failures, dishonest usage) from `SimSellerConfig`.
 
-Imports `tokenpit.settings` only; front ends (cli), tests and benchmarks import it.
+Imports `tokenpit.settings` and grading's items and reference solver (`GradingResponder`,
+the default responder, answers grading items with a set probability per category);
+front ends (cli), tests and benchmarks import it.
 """
 
 from tokenpit.sim.seller.app import create_app
 from tokenpit.sim.seller.config import Fault, SimSellerConfig
+from tokenpit.sim.seller.grading import GradingResponder
 from tokenpit.sim.seller.requests import ChatRequest, RequestError, Tool
 from tokenpit.sim.seller.runner import RunningSimSeller, serve_until_signalled, serving_sim_seller
 from tokenpit.sim.seller.text import PseudoResponder, Reply, Responder, ResponderFactory
@@ -19,6 +22,7 @@ from tokenpit.sim.seller.tokens import Tokenizer, TokenText
 __all__ = [
     "ChatRequest",
     "Fault",
+    "GradingResponder",
     "PseudoResponder",
     "Reply",
     "RequestError",

@@ -17,9 +17,10 @@ import msgspec
 from aiohttp import web
 
 from tokenpit.sim.seller.config import Fault, SimSellerConfig
+from tokenpit.sim.seller.grading import GradingResponder
 from tokenpit.sim.seller.requests import ChatRequest, RequestError, parse_chat_request
 from tokenpit.sim.seller.responses import ChunkRenderer, Usage, completion_body, error_body
-from tokenpit.sim.seller.text import PseudoResponder, Reply, ResponderFactory
+from tokenpit.sim.seller.text import Reply, ResponderFactory
 from tokenpit.sim.seller.tokens import Tokenizer
 
 BODY_BYTES_MAX: Final = 32 * 1024 * 1024  # a 128k-token prompt is about 0.5 MiB of text
@@ -33,7 +34,7 @@ SSE_HEADERS: Final = {
 
 
 def create_app(
-    config: SimSellerConfig, responder_factory: ResponderFactory = PseudoResponder
+    config: SimSellerConfig, responder_factory: ResponderFactory = GradingResponder
 ) -> web.Application:
     """Build the application of a simulated seller; it owns all of its state."""
     seller = SimSeller(config, responder_factory)
@@ -128,8 +129,9 @@ class SimSeller:
             return error_response(_server_error("simulated failure (failure_rate)"))
 
         try:
-            reply = self.responder.reply(chat)
             prompt_tokens = await self._prompt_tokens(chat)
+            _check_context(prompt_tokens, self.config.context_tokens)
+            reply = self.responder.reply(chat)
         except RequestError as error:
             return error_response(error)
         usage = self._usage(prompt_tokens, reply.completion_tokens)
@@ -263,3 +265,14 @@ def _drop_connection(request: web.Request) -> None:
     """Close the socket without ending the response, as a crashing seller would."""
     if request.transport is not None:
         request.transport.abort()
+
+
+def _check_context(prompt_tokens: int, context_tokens: int) -> None:
+    """Refuse a prompt longer than the context window, as model servers do."""
+    if prompt_tokens > context_tokens:
+        raise RequestError(
+            f"this model's context window is {context_tokens:,} tokens; the prompt has "
+            f"{prompt_tokens:,}",
+            param="messages",
+            code="context_length_exceeded",
+        )

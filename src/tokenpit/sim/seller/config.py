@@ -11,6 +11,7 @@ from tokenpit.settings import Secret
 REPLY_TOKENS_MAX = 1_000_000
 OUTPUT_TPS_MAX = 1_000_000.0
 TTFT_MS_MAX = 3_600_000.0
+CONTEXT_TOKENS_MAX = 10_000_000
 
 
 class Fault(enum.StrEnum):
@@ -41,6 +42,18 @@ class SimSellerConfig:
     fault: Fault = Fault.NONE
     usage_factor: float = 1.0
     seed: int = 0
+    # Grading items answered right with this probability (None: never solved, pseudo-text);
+    # `category_quality` overrides it per category, as (category, probability) pairs.
+    quality: float | None = None
+    category_quality: tuple[tuple[str, float], ...] = ()
+    context_tokens: int = CONTEXT_TOKENS_MAX  # longer prompts are refused, as a model's are
+
+    def quality_of(self, category: str) -> float:
+        """Return the probability of answering a grading item of `category` right."""
+        for name, probability in self.category_quality:
+            if name == category:
+                return probability
+        return 0.0 if self.quality is None else self.quality
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -82,6 +95,22 @@ def _problems(config: SimSellerConfig) -> list[str]:
         problems.append(f"usage_factor must be between 0 and 1000, got {config.usage_factor!r}")
     if not _integer_in(config.seed, -(2**63), 2**63 - 1):
         problems.append(f"seed must be a 64-bit integer, got {config.seed!r}")
+    return problems + _model_problems(config)
+
+
+def _model_problems(config: SimSellerConfig) -> list[str]:
+    """Return what is wrong with the simulated model's quality and context window."""
+    problems = []
+    if config.quality is not None and not _number_in(config.quality, 0, 1):
+        problems.append(f"quality must be between 0 and 1, got {config.quality!r}")
+    for name, probability in config.category_quality:
+        if not _number_in(probability, 0, 1):
+            problems.append(f"quality of {name} must be between 0 and 1, got {probability!r}")
+    if not _integer_in(config.context_tokens, 1, CONTEXT_TOKENS_MAX):
+        problems.append(
+            f"context_tokens must be an integer from 1 to {CONTEXT_TOKENS_MAX}, "
+            f"got {config.context_tokens!r}"
+        )
     return problems
 
 

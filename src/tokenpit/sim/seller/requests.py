@@ -60,6 +60,7 @@ class ChatRequest:
     tool_choice: str = "auto"  # none, auto, required, or the name of a forced tool
     response_format: str = "text"  # text, json_object or json_schema
     json_schema: Mapping[str, Any] | None = field(default=None)
+    body: Mapping[str, Any] = field(default_factory=dict)  # the request as sent, whole
 
     def tool_to_call(self) -> Tool | None:
         """Return the tool a reply should call: the forced one, else the first; None if none."""
@@ -100,6 +101,7 @@ def parse_chat_request(body: object, model: str) -> ChatRequest:
         tool_choice=_tool_choice(body.get("tool_choice"), tools),
         response_format=response_format,
         json_schema=json_schema,
+        body=body,
     )
 
 

@@ -12,7 +12,8 @@ from aiohttp import web
 
 from tokenpit.sim.seller.app import create_app
 from tokenpit.sim.seller.config import SimSellerConfig
-from tokenpit.sim.seller.text import PseudoResponder, ResponderFactory
+from tokenpit.sim.seller.grading import GradingResponder
+from tokenpit.sim.seller.text import ResponderFactory
 
 SHUTDOWN_TIMEOUT_S = 5.0
 
@@ -38,7 +39,7 @@ async def serving_sim_seller(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    responder_factory: ResponderFactory = PseudoResponder,
+    responder_factory: ResponderFactory = GradingResponder,
     shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S,
 ) -> AsyncIterator[RunningSimSeller]:
     """Listen on `host`:`port` (0: any free port) until the block ends.

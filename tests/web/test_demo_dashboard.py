@@ -1,0 +1,107 @@
+"""The dashboard against a running demo market: what `make run` shows a newcomer.
+
+The demo runs in a thread with its own event loop (three fast sellers, one a grade, so it
+certifies in seconds); the browser watches it trade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tokenpit.sim.demo import DemoMarket, SellerProfile
+from tokenpit.testing.server import free_port
+
+from .test_dashboard import chart_points, screenshot
+
+pytestmark = pytest.mark.slow
+
+FLEET = (
+    SellerProfile("alpha", "A", 0.99, 20, 400, 200_000, 2_400_000, market_maker=True),
+    SellerProfile("beta", "B", 0.78, 30, 300, 64_000, 1_500_000, market_maker=True),
+    SellerProfile("gamma", "C", 0.66, 40, 200, 16_000, 800_000, market_maker=True),
+)
+READY_TIMEOUT_S = 120.0
+
+
+class RunningDemo:
+    """A demo market in a thread: certified and trading once `ready` is set."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=self._main, daemon=True)
+
+    def __enter__(self) -> RunningDemo:
+        self._thread.start()
+        if not self.ready.wait(READY_TIMEOUT_S) or self.error is not None:
+            raise RuntimeError(f"the demo did not get going: {self.error!r}")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as error:  # noqa: BLE001 (handed to the test thread)
+            self.error = error
+            self.ready.set()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        async with DemoMarket(port=self.port, db=str(self.db), fleet=FLEET) as market:
+            market.start_trading()
+            await market.certify(lambda *_: None)
+            async with asyncio.timeout(READY_TIMEOUT_S):
+                while len(market.summary.last_micros) < 3 or market.summary.deliveries < 2:
+                    await asyncio.sleep(0.1)
+            self.ready.set()
+            await self._stop.wait()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
+    with RunningDemo(tmp_path_factory.mktemp("demo") / "demo.db") as running:
+        yield running
+
+
+def test_the_demo_markets_page_draws_the_grades_that_trade(
+    page: Page, demo: RunningDemo, artifacts: Path
+) -> None:
+    page.goto(f"{demo.url}/")
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+
+    curve = chart_points(page, "#curve-chart")
+    screenshot(page, artifacts, "demo-markets")
+
+    assert len(curve) == 3  # every grade quoted
+    expect(page.locator("#boards .board")).to_have_count(3)
+
+
+def test_the_demo_sellers_page_lists_the_certified_sellers(
+    page: Page, demo: RunningDemo, artifacts: Path
+) -> None:
+    page.goto(f"{demo.url}/sellers")
+
+    scores = chart_points(page, "#scores-chart")
+    screenshot(page, artifacts, "demo-sellers")
+
+    assert len(scores) == 2  # pass rates, and the grade's floors
+    expect(page.locator("#sellers tr")).to_have_count(3)
+    expect(page.locator("#sellers")).to_contain_text("CHAT-A")
+    expect(page.locator("#sellers")).to_contain_text("CHAT-C")
+    expect(page.locator("#certificate")).to_contain_text("measured")
