@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -38,6 +39,7 @@ class RunningDemo:
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready = threading.Event()
         self.error: BaseException | None = None
+        self.buyer_key = ""
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread = threading.Thread(target=self._main, daemon=True)
@@ -69,6 +71,7 @@ class RunningDemo:
             async with asyncio.timeout(READY_TIMEOUT_S):
                 while len(market.summary.last_micros) < 3 or market.summary.deliveries < 2:
                     await asyncio.sleep(0.1)
+            self.buyer_key = market.buyer_key
             self.ready.set()
             await self._stop.wait()
 
@@ -105,3 +108,69 @@ def test_the_demo_sellers_page_lists_the_certified_sellers(
     expect(page.locator("#sellers")).to_contain_text("CHAT-A")
     expect(page.locator("#sellers")).to_contain_text("CHAT-C")
     expect(page.locator("#certificate")).to_contain_text("measured")
+
+
+def test_a_trade_placed_through_the_api_reaches_the_demo_tape_without_reload(
+    page: Page, demo: RunningDemo, artifacts: Path
+) -> None:
+    with httpx.Client(base_url=demo.url, headers=_bearer(demo)) as client:
+        instrument, ask = _quoted_a_instrument(client)
+        page.goto(f"{demo.url}/instrument/{instrument}")
+        expect(page.locator("#live")).to_have_attribute("data-state", "live")
+        page.evaluate("window.loadedOnce = true")
+
+        placed = client.post(
+            "/api/orders",
+            json={
+                "instrument": instrument,
+                "side": "buy",
+                "price_micros": ask,
+                "lots": 1,
+                "time_in_force": "ioc",
+            },
+        )
+
+    trades = placed.json()["trades"]
+    assert trades, placed.text
+    row = page.locator(f'#tape tr[data-trade-id="{trades[0]["trade_id"]}"]')
+    expect(row).to_have_count(1)
+    assert page.evaluate("window.loadedOnce") is True  # the same page: nothing reloaded
+    screenshot(page, artifacts, "demo-instrument")
+
+
+def test_an_order_cancelled_on_the_demo_account_page_is_cancelled(
+    page: Page, demo: RunningDemo
+) -> None:
+    with httpx.Client(base_url=demo.url, headers=_bearer(demo)) as client:
+        instrument, _ = _quoted_a_instrument(client)
+        resting = client.post(
+            "/api/orders",
+            json={"instrument": instrument, "side": "buy", "price_micros": 1_000, "lots": 1},
+        ).json()
+        page.goto(f"{demo.url}/account")
+        page.fill("#api-key", demo.buyer_key)
+        page.click("button[type=submit]")
+        row = page.locator(f'#open-orders tr[data-order="{resting["id"]}"]')
+
+        row.locator("button", has_text="Cancel").click()
+
+        expect(row).to_have_count(0)
+        order = client.get(f"/api/orders/{resting['id']}").json()
+    assert order["status"] == "cancelled"
+
+
+def _bearer(demo: RunningDemo) -> dict[str, str]:
+    return {"Authorization": f"Bearer {demo.buyer_key}"}
+
+
+def _quoted_a_instrument(client: httpx.Client) -> tuple[str, int]:
+    """Return a grade A instrument, not the current one, with an ask; and that ask."""
+    listed = client.get("/api/instruments").json()["data"]
+    for instrument in listed:
+        symbol = instrument["symbol"]
+        if not symbol.startswith("CHAT-A.") or instrument["state"] != "trading":
+            continue
+        book = client.get(f"/api/book/{symbol}").json()
+        if book.get("best_ask_micros"):
+            return symbol, int(book["best_ask_micros"])
+    raise AssertionError("no grade A instrument has an ask")
