@@ -288,3 +288,20 @@ async def test_the_audit_loop_audits_certified_endpoints_on_its_own(tmp_path: Pa
                     break
 
     assert all(event.passed for event in audited)
+
+
+@pytest.mark.anyio
+async def test_a_run_that_breaks_on_our_side_fails_with_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_client(*_: Any) -> Any:
+        raise RuntimeError("a bug of ours")
+
+    async with seller_at(GOOD, 0) as sim, serving_exchange(tmp_path / "x.db") as exchange:
+        seller, endpoint_id = await register(exchange, sim.url)
+        monkeypatch.setattr(exchange.grader, "_client", broken_client)
+        run = await certified(exchange, seller, endpoint_id)
+
+    assert run["status"] == "failed"
+    assert run["error"].startswith("internal error")
+    assert "a bug of ours" not in run["error"]  # our internals stay in our log

@@ -155,6 +155,10 @@ class Grader:
             except (SellerError, CoreStoppedError, OverloadedError) as error:
                 self._finish(run, error=str(error))
                 return
+            except Exception:  # a background run's outermost boundary: log it, fail the run
+                log.exception("certification_crashed", endpoint=endpoint.endpoint_id)
+                self._finish(run, error="internal error: the run stopped (see the exchange's log)")
+                return
             if outcome.failure is not None:
                 self._finish(run, error=outcome.failure.message)
                 return
@@ -243,7 +247,10 @@ class Grader:
         current = self.core.exchange.state.endpoints.get(endpoint.endpoint_id)
         if current is None or current.grade is None:
             return
-        await self.audit(current)
+        try:
+            await self.audit(current)
+        except Exception:  # a background audit's outermost boundary: log it, go on
+            log.exception("audit_crashed", endpoint=endpoint.endpoint_id)
 
     def _audit_item(self, endpoint_id: int) -> Item:
         # Rotate categories so every one fills its rolling window alike.
