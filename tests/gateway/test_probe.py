@@ -9,12 +9,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from tokenpit.endpoints import AddressPolicy
 from tokenpit.gateway.config import GatewayConfig
-from tokenpit.gateway.metering import Meter
-from tokenpit.gateway.probe import SellerProbe, seller_headers
-from tokenpit.gateway.proxying import ProxyIO
-from tokenpit.gateway.upstream import Upstream
+from tokenpit.gateway.probe import SellerProbe, seller_headers, standalone_probe
 from tokenpit.grading.certify import Certification, CertificationConfig
 from tokenpit.grading.items import CATEGORIES, check
 from tokenpit.grading.suite import Suite
@@ -36,14 +32,14 @@ def anyio_backend() -> str:
 async def probe_of(config: SimSellerConfig, key: str | None = None) -> AsyncIterator[SellerProbe]:
     """Run a sim seller and yield a probe of it over the gateway's upstream client."""
     gateway_config = GatewayConfig(first_byte_timeout_s=2.0, idle_timeout_s=2.0)
-    upstream = Upstream(gateway_config, AddressPolicy(allow_private=True))
-    io = ProxyIO(upstream, Meter(default_spec()), gateway_config)
-    try:
-        async with running_sim_seller(config) as seller:
-            secret = Secret(key) if key else None
-            yield SellerProbe(io, f"{seller.url}/v1", config.model, secret)
-    finally:
-        await upstream.close()
+    secret = Secret(key) if key else None
+    async with (
+        running_sim_seller(config) as seller,
+        standalone_probe(
+            default_spec(), gateway_config, f"{seller.url}/v1", config.model, secret
+        ) as probe,
+    ):
+        yield probe
 
 
 @pytest.mark.anyio

@@ -12,12 +12,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tokenpit.endpoints import AddressPolicy
 from tokenpit.gateway.config import GatewayConfig
-from tokenpit.gateway.metering import Meter
-from tokenpit.gateway.probe import SellerProbe
-from tokenpit.gateway.proxying import ProxyIO
-from tokenpit.gateway.upstream import Upstream
+from tokenpit.gateway.probe import standalone_probe
 from tokenpit.grading.certify import Certification, CertificationConfig
 from tokenpit.grading.report import Report, Score
 from tokenpit.grading.stats import interval
@@ -46,15 +42,10 @@ async def llama() -> AsyncIterator[LlamaServer]:
 
 
 async def certify(server: LlamaServer, seed: int) -> Report:
-    upstream = Upstream(GATEWAY, AddressPolicy(allow_private=True))
-    try:
-        probe = SellerProbe(ProxyIO(upstream, Meter(default_spec()), GATEWAY), *server, None)
+    spec = default_spec()
+    async with standalone_probe(spec, GATEWAY, *server, None) as probe:
         suite = Suite(random.Random(seed).randbytes(32))
-        return await Certification(
-            probe, default_spec(), suite, CONFIG, rng=random.Random(seed)
-        ).run()
-    finally:
-        await upstream.close()
+        return await Certification(probe, spec, suite, CONFIG, rng=random.Random(seed)).run()
 
 
 async def test_smollm2_is_certified_with_no_grade_and_stable_scores(llama: LlamaServer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -12,12 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tokenpit.endpoints import AddressPolicy, EndpointUrlError, validate_endpoint_url
+from tokenpit.endpoints import EndpointUrlError, validate_endpoint_url
 from tokenpit.gateway.config import GatewayConfig
-from tokenpit.gateway.metering import Meter
-from tokenpit.gateway.probe import SellerProbe
-from tokenpit.gateway.proxying import ProxyIO
-from tokenpit.gateway.upstream import Upstream
+from tokenpit.gateway.probe import standalone_probe
 from tokenpit.grading.certify import (
     CONCURRENCY,
     MAX_ITEMS,
@@ -124,9 +120,6 @@ async def _run(
     *,
     quiet: bool,
 ) -> Report:
-    upstream = Upstream(gateway_config, AddressPolicy(allow_private=True))
-    io = ProxyIO(upstream, Meter(spec), gateway_config)
-    client = SellerProbe(io, url, model, secret)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -141,11 +134,9 @@ async def _run(
             detail = progress.detail if len(progress.detail) < 60 else progress.detail[:57] + "…"
             bar.update(task, description=progress.phase, completed=progress.items, detail=detail)
 
-        try:
+        async with standalone_probe(spec, gateway_config, url, model, secret) as client:
             run = Certification(client, spec, new_suite(), config, progress=show)
             return await run.run()
-        finally:
-            await asyncio.shield(upstream.close())
 
 
 def _spec(path: Path | None) -> Spec:

@@ -4,22 +4,26 @@
 body (the seller's model name; usage asked for on streams) and headers, and goes
 through the same `proxy_plain` / `proxy_stream` and the same connection pool, address
 policy and timeouts as a buyer's request, so nothing on the wire tells an audit from
-a sale. The answer is captured instead of being sent to a buyer, then read back.
+a sale. What the seller answered comes back in the proxy's result; nothing is sent on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
+from tokenpit.endpoints import AddressPolicy
+from tokenpit.gateway.config import GatewayConfig
 from tokenpit.gateway.errors import SellerError
-from tokenpit.gateway.metering import MeteringError
-from tokenpit.gateway.proxying import ProxyIO, ProxyResult, proxy_plain, proxy_stream, read_answer
+from tokenpit.gateway.metering import Meter
+from tokenpit.gateway.proxying import ProxyIO, ProxyResult, proxy_plain, proxy_stream
 from tokenpit.gateway.request import Request
-from tokenpit.gateway.sse import SseError, SseParser, decode_chunk, read_chunk
+from tokenpit.gateway.upstream import Upstream
 from tokenpit.grading.client import Reply
 from tokenpit.grading.items import Answer, ToolCall
 from tokenpit.settings import Secret
+from tokenpit.specs import Spec
 
 NS_PER_MS = 1_000_000
 
@@ -45,7 +49,6 @@ class SellerProbe:
         """Send `body` to the seller and return its reply; failures come back as `error`."""
         stream = body.get("stream") is True
         request = _request(body, stream)
-        capture = _Capture()
         proxy = proxy_stream if stream else proxy_plain
         try:
             result = await proxy(
@@ -54,33 +57,33 @@ class SellerProbe:
                 request.upstream_body(self._model),
                 self._headers,
                 request,
-                capture.send,
+                _discard,
                 {},
             )
         except SellerError as failure:
             return Reply(None, error=failure.reason)
         if result.broken is not None:
             return Reply(None, error=result.broken, streamed=stream)
-        try:
-            answer = _stream_answer(capture.body) if stream else _plain_answer(capture.body)
-        except (SseError, MeteringError, SellerError, ValueError) as error:
-            return Reply(None, error=f"malformed answer: {error}", streamed=stream)
-        return _reply(answer, result, stream)
+        return _reply(result, stream)
 
 
-class _Capture:
-    """An ASGI `send` that keeps the body instead of sending it to a buyer."""
+@asynccontextmanager
+async def standalone_probe(
+    spec: Spec, config: GatewayConfig, url: str, model: str, credential: Secret | None
+) -> AsyncIterator[SellerProbe]:
+    """Yield a probe of one endpoint outside an exchange, with its own connections.
 
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
+    Loopback and private addresses are allowed: whoever runs it chose the endpoint.
+    """
+    upstream = Upstream(config, AddressPolicy(allow_private=True))
+    try:
+        yield SellerProbe(ProxyIO(upstream, Meter(spec), config), url, model, credential)
+    finally:
+        await upstream.close()
 
-    async def send(self, message: Mapping[str, Any]) -> None:
-        if message["type"] == "http.response.body":
-            self._parts.append(message.get("body", b""))
 
-    @property
-    def body(self) -> bytes:
-        return b"".join(self._parts)
+async def _discard(_: Mapping[str, Any]) -> None:
+    """Take the answer's messages where a buyer's would be sent: the result holds the answer."""
 
 
 def _request(body: dict[str, Any], stream: bool) -> Request:
@@ -97,45 +100,15 @@ def _request(body: dict[str, Any], stream: bool) -> Request:
     )
 
 
-def _plain_answer(data: bytes) -> Answer:
-    content, tool_calls, _ = read_answer(data)
-    return Answer(content=content or None, tool_calls=_tool_calls(tool_calls))
-
-
-def _stream_answer(data: bytes) -> Answer:
-    parser = SseParser()
-    content: list[str] = []
-    names: dict[int, list[str]] = {}
-    arguments: dict[int, list[str]] = {}
-    for event in parser.feed(data):
-        if event.is_done:
-            break
-        reading = read_chunk(decode_chunk(event.data))
-        content.append(reading.content)
-        for position, delta in enumerate(reading.tool_calls):
-            index = delta.get("index", position)
-            function = delta.get("function")
-            if not isinstance(index, int) or not isinstance(function, dict):
-                continue
-            names.setdefault(index, []).append(str(function.get("name") or ""))
-            arguments.setdefault(index, []).append(str(function.get("arguments") or ""))
+def _reply(result: ProxyResult, stream: bool) -> Reply:
     calls = tuple(
-        ToolCall(name="".join(names[i]), arguments="".join(arguments[i])) for i in sorted(names)
+        ToolCall(
+            name=str(function.get("name") or ""), arguments=str(function.get("arguments") or "")
+        )
+        for call in result.tool_calls
+        if isinstance(function := call.get("function"), dict)
     )
-    return Answer(content="".join(content) or None, tool_calls=calls)
-
-
-def _tool_calls(raw: list[Any]) -> tuple[ToolCall, ...]:
-    calls = []
-    for call in raw:
-        function = call.get("function") if isinstance(call, dict) else None
-        if isinstance(function, dict):
-            name, arguments = function.get("name"), function.get("arguments")
-            calls.append(ToolCall(name=str(name or ""), arguments=str(arguments or "")))
-    return tuple(calls)
-
-
-def _reply(answer: Answer, result: ProxyResult, stream: bool) -> Reply:
+    answer = Answer(content=result.content or None, tool_calls=calls)
     ttft_ms = None
     if stream and result.first_content_ns is not None:
         ttft_ms = (result.first_content_ns - result.start_ns) / NS_PER_MS

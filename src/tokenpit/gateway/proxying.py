@@ -48,6 +48,8 @@ class ProxyResult:
     reported_input_tokens: int | None
     reported_output_tokens: int | None
     broken: str | None = None  # why a stream ended early, after bytes reached the buyer
+    content: str = ""  # what was delivered: the text, and the tool calls assembled
+    tool_calls: tuple[Mapping[str, Any], ...] = ()
 
 
 async def proxy_plain(
@@ -64,7 +66,7 @@ async def proxy_plain(
     response = await io.upstream.open(url, body, headers)
     data = await io.upstream.read_all(response, ANSWER_BYTES_MAX)
     end_ns = time.monotonic_ns()
-    content, tool_calls, usage = read_answer(data)
+    content, tool_calls, usage = _read_completion(data)
     try:
         output_tokens = io.meter.completion_tokens(content, tool_calls)
     except MeteringError as error:
@@ -73,7 +75,16 @@ async def proxy_plain(
     await send(_start(200, b"application/json", extra_headers))
     await send({"type": "http.response.body", "body": data, "more_body": False})
     reported_in, reported_out = _usage(usage)
-    return ProxyResult(start_ns, None, end_ns, output_tokens, reported_in, reported_out)
+    return ProxyResult(
+        start_ns,
+        None,
+        end_ns,
+        output_tokens,
+        reported_in,
+        reported_out,
+        content=content,
+        tool_calls=tuple(tool_calls),
+    )
 
 
 async def proxy_stream(
@@ -116,6 +127,8 @@ async def proxy_stream(
         reported_in,
         reported_out,
         stream.broken,
+        content=stream.counter.content(),
+        tool_calls=tuple(stream.counter.tool_calls()),
     )
 
 
@@ -166,7 +179,7 @@ class _Stream:
         await self.send(_body(b"data: " + data + b"\n\n"))
 
 
-def read_answer(data: bytes) -> tuple[str, list[Any], Any]:
+def _read_completion(data: bytes) -> tuple[str, list[Any], Any]:
     """Return (content, tool calls, usage) of a plain answer, or raise `SellerError`."""
     try:
         answer = msgspec.json.decode(data)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,10 @@ from typing import Any
 import jsonschema
 
 from tokenpit.grading.client import Reply
+from tokenpit.grading.replies import unfenced
 
 THROUGHPUT_TOKENS = 256  # long enough that tokens per second is more than start-up noise
 
-FENCE = re.compile(r"^```[A-Za-z0-9_-]*\s*\n(.*?)\n?```$", re.DOTALL)
 CITIES = ("Lisbon", "Oslo", "Nairobi", "Lima", "Hanoi", "Perth", "Quito", "Tunis", "Riga")
 TOPICS = ("rivers", "bridges", "tea", "lighthouses", "glaciers", "markets", "bees", "trains")
 
@@ -137,7 +136,7 @@ def _body(prompt: str, *, max_tokens: int, stream: bool) -> dict[str, Any]:
 
 def _fits(text: str, schema: dict[str, Any], what: str) -> str | None:
     try:
-        value = json.loads(_unfenced(text))
+        value = json.loads(unfenced(text))
     except ValueError as error:
         return f"{what} is not JSON: {error}"
     try:
@@ -145,10 +144,3 @@ def _fits(text: str, schema: dict[str, Any], what: str) -> str | None:
     except jsonschema.ValidationError as error:
         return f"{what} does not fit the schema: {error.message}"
     return None
-
-
-def _unfenced(text: str) -> str:
-    """Return the text without the code fence a model may put around JSON."""
-    stripped = text.strip()
-    fenced = FENCE.match(stripped)
-    return fenced.group(1) if fenced else stripped

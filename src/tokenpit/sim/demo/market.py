@@ -23,7 +23,7 @@ from tokenpit.gateway.grader import CertificationRun, Grader, GraderConfig
 from tokenpit.sim.demo.agents import Agent, TradingAgents
 from tokenpit.sim.demo.apps import BuyerApp
 from tokenpit.sim.demo.fleet import FLEET, SellerProfile, serving_fleet
-from tokenpit.specs import Spec, demo_spec
+from tokenpit.specs import Spec, demo_spec, parse_symbol
 from tokenpit.storage import open_store
 
 DEPOSIT_MICROS = 100_000 * 1_000_000  # $100,000 an account: money never limits the demo
@@ -39,6 +39,7 @@ AUDIT_INTERVAL_S = 20.0
 class DemoSummary:
     """What the market has done so far, for the live line."""
 
+    spec: Spec
     trades: int = 0
     volume_lots: int = 0
     deliveries: int = 0
@@ -51,7 +52,7 @@ class DemoSummary:
             if isinstance(event, ev.TradeExecuted):
                 self.trades += 1
                 self.volume_lots += event.lots
-                grade = event.instrument.split(".")[0].rpartition("-")[2]  # CHAT-B.… -> B
+                grade = parse_symbol(self.spec, event.instrument).grade
                 self.last_micros[grade] = event.price_micros
             elif isinstance(event, ev.DeliveryRecorded):
                 self.deliveries += 1
@@ -73,7 +74,7 @@ class DemoMarket:
         self.spec = spec or demo_spec()
         self.url = f"http://{host}:{port}"
         self.fleet = fleet
-        self.summary = DemoSummary()
+        self.summary = DemoSummary(self.spec)
         self.grades: dict[str, str | None] = {}  # seller name -> grade earned
         self.buyer_key = ""  # a key for the dashboard's account page
         self.operator_key = new_api_key()

@@ -15,7 +15,7 @@ from tokenpit.grading.items import Answer
 from tokenpit.grading.solvers import solve
 from tokenpit.sim.seller.config import SimSellerConfig
 from tokenpit.sim.seller.requests import ChatRequest
-from tokenpit.sim.seller.text import PseudoResponder, Reply
+from tokenpit.sim.seller.text import PseudoResponder, Reply, content_reply, tool_call_reply
 from tokenpit.sim.seller.tokens import Tokenizer
 
 WRONG_ANSWER = "I am not sure."
@@ -43,10 +43,5 @@ class GradingResponder:
     def _say(self, answer: Answer, limit: int | None) -> Reply:
         if answer.tool_calls:
             call = answer.tool_calls[0]
-            name_tokens = self._tokenizer.count(call.name)
-            budget = None if limit is None else max(limit - name_tokens, 0)
-            cut = self._tokenizer.split(call.arguments, budget)
-            finish = "length" if cut.truncated else "tool_calls"
-            return Reply(cut.pieces, name_tokens + cut.tokens, finish, call.name)
-        cut = self._tokenizer.split(answer.content or "", limit)
-        return Reply(cut.pieces, cut.tokens, "length" if cut.truncated else "stop")
+            return tool_call_reply(self._tokenizer, call.name, call.arguments, limit)
+        return content_reply(self._tokenizer, answer.content or "", limit)

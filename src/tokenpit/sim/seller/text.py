@@ -86,11 +86,7 @@ class PseudoResponder:
         if tool is not None:
             param = f"tools[{request.tools.index(tool)}].function.parameters"
             arguments = self._examples.value(tool.parameters, param)
-            name_tokens = self._tokenizer.count(tool.name)
-            budget = None if limit is None else max(limit - name_tokens, 0)
-            cut = self._tokenizer.split(json.dumps(arguments), budget)
-            finish = "length" if cut.truncated else "tool_calls"
-            return Reply(cut.pieces, name_tokens + cut.tokens, finish, tool.name)
+            return tool_call_reply(self._tokenizer, tool.name, json.dumps(arguments), limit)
         if request.response_format == "json_schema":
             assert request.json_schema is not None
             value = self._examples.value(request.json_schema, "response_format.json_schema.schema")
@@ -131,6 +127,20 @@ def _corpus(words: tuple[str, ...], rng: random.Random) -> tuple[tuple[str, ...]
         pieces.extend(f" {word}" for word in sentence[1:])
         pieces.append(".")
     return tuple(pieces), starts
+
+
+def content_reply(tokenizer: Tokenizer, text: str, limit: int | None) -> Reply:
+    """Return a reply that says `text`, cut at `limit` tokens."""
+    return _content(tokenizer.split(text, limit))
+
+
+def tool_call_reply(tokenizer: Tokenizer, name: str, arguments: str, limit: int | None) -> Reply:
+    """Return a reply that calls `name` with `arguments`; name and arguments share `limit`."""
+    name_tokens = tokenizer.count(name)
+    budget = None if limit is None else max(limit - name_tokens, 0)
+    cut = tokenizer.split(arguments, budget)
+    finish = "length" if cut.truncated else "tool_calls"
+    return Reply(cut.pieces, name_tokens + cut.tokens, finish, name)
 
 
 def _content(cut: TokenText) -> Reply:
