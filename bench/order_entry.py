@@ -31,6 +31,7 @@ from typing import Any
 
 from tokenpit.core import commands as c
 from tokenpit.core.sequencer import Core
+from tokenpit.runtime import tune_garbage_collector
 from tokenpit.specs import default_spec
 from tokenpit.storage import open_store
 from tokenpit.testing.api import PUBLIC_ENDPOINT_URL
@@ -120,6 +121,7 @@ async def run_inprocess(directory: Path, count: int, in_flight: int) -> dict[str
             endpoints[account] = outcome.result["id"]
             await core.submit(c.SetEndpointGrade(endpoint_id=endpoints[account], grade="A"))
     commands = [c.PlaceOrder(**o) for o in order_stream(count, endpoints, instrument_now())]
+    tune_garbage_collector()  # as `tokenpit serve` does once it has recovered
 
     latencies: list[int] = []
     queue = iter(commands)

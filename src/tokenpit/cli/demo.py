@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from tokenpit.gateway.grader import CertificationRun
 from tokenpit.logs import configure_logging
+from tokenpit.runtime import tune_garbage_collector
 from tokenpit.sim.demo import DemoMarket
 
 REFRESH_S = 0.5
@@ -60,6 +61,7 @@ async def _run(
 ) -> None:
     console.print("[bold]tokenpit demo[/]: starting the exchange and six sellers…")
     async with DemoMarket(host=host, port=port, db=db, seed=seed) as market:
+        tune_garbage_collector()
         console.print(f"dashboard: [bold cyan]{market.url}/[/]   API docs: {market.url}/docs")
         console.print(f"operator key: {market.operator_key}")
         console.print(f"a buyer's key (for the dashboard's account page): {market.buyer_key}")

@@ -18,6 +18,7 @@ from tokenpit.core.sequencer import Core
 from tokenpit.endpoints import AddressPolicy
 from tokenpit.gateway.grader import GraderConfig
 from tokenpit.logs import configure_logging
+from tokenpit.runtime import tune_garbage_collector
 from tokenpit.settings import Secret, ServerSettings
 from tokenpit.specs import Spec, SpecError, default_spec, load_spec
 from tokenpit.storage import open_store
@@ -134,6 +135,7 @@ async def _serve(
     try:
         await _ensure_operator(core, settings.admin_key)
         app = create_app(core, config)
+        tune_garbage_collector()  # after recovery: the recovered state is never scanned again
         server = uvicorn.Server(
             uvicorn.Config(
                 app,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tokenpit.specs.errors import UnknownGradeError
@@ -67,6 +67,12 @@ class Spec:
     fee_bps: int
     default_penalty_pct: int
     grades: tuple[Grade, ...]
+    _ranks: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every ask and every delivery asks a grade's rank: answered from a map built once.
+        ranks = {grade.name: index for index, grade in enumerate(self.grades)}
+        object.__setattr__(self, "_ranks", ranks)
 
     @property
     def symbol_family(self) -> str:
@@ -97,10 +103,10 @@ class Spec:
 
     def rank(self, name: str) -> int:
         """Return the position of grade `name`, best first: 0 for the highest grade."""
-        names = self.grade_names
-        if name not in names:
-            raise UnknownGradeError(name, self.family, names)
-        return names.index(name)
+        rank = self._ranks.get(name)
+        if rank is None:
+            raise UnknownGradeError(name, self.family, self.grade_names)
+        return rank
 
     def can_deliver(self, delivering_grade: str, lot_grade: str) -> bool:
         """Tell whether capacity of `delivering_grade` may serve a lot of `lot_grade`.
