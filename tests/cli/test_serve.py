@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -241,3 +243,34 @@ def test_a_malformed_credential_key_stops_serve_with_the_rule() -> None:
     assert result.exit_code == 1
     assert "TOKENPIT_CREDENTIAL_KEY: key 1 of 1 is not a Fernet key" in result.output
     assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_stops_the_core_cleanly(tmp_path: Path, stop_signal: int) -> None:
+    server = ServerProcess(tmp_path / "exchange.db", "tp_test_operator", tmp_path / "log")
+    server.start()
+    with server.client(server.admin_key) as operator:
+        created = operator.post("/api/accounts", json={"name": "b", "roles": ["buyer"]})
+        assert created.status_code == 201, created.text
+        last_seq = operator.get("/healthz").json()["seq"]
+    assert server.process is not None
+    server.process.send_signal(stop_signal)
+    assert server.process.wait(timeout=30) == 0
+    server.process = None
+
+    # The core stopped: a snapshot of everything journaled, so a restart replays nothing.
+    snapshots = [line for line in _logged(server) if line.get("event") == "snapshot_saved"]
+    assert len(snapshots) == 1
+    assert snapshots[0]["seq"] >= last_seq  # a lifecycle tick may have come after
+    server.start()
+    try:
+        recovered = [line for line in _logged(server) if line.get("event") == "core_recovered"]
+        assert recovered[-1]["replayed"] == 0
+        assert recovered[-1]["snapshot"] is True
+    finally:
+        server.stop()
+
+
+def _logged(server: ServerProcess) -> list[dict[str, Any]]:
+    lines = server.log_path.read_text().splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
 import structlog
@@ -136,7 +141,7 @@ async def _serve(
         await _ensure_operator(core, settings.admin_key)
         app = create_app(core, config)
         tune_garbage_collector()  # after recovery: the recovered state is never scanned again
-        server = uvicorn.Server(
+        server = _GracefulServer(
             uvicorn.Config(
                 app,
                 host=host,
@@ -152,6 +157,35 @@ async def _serve(
     finally:
         await core.stop()
         store.close()
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn's server, but a stop signal ends `serve()` and nothing more.
+
+    uvicorn shuts down on SIGINT or SIGTERM and then raises the signal again, which would kill
+    the process before the core stops: no snapshot, the store left open. Here the signal
+    only asks for the shutdown, so `_serve` stops the core and the process exits cleanly.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Ask the server to exit on SIGINT or SIGTERM while it runs."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # only the main thread may set signal handlers
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Shut down gracefully; a second signal stops waiting for open connections."""
+        if self.should_exit:
+            self.force_exit = True
+        self.should_exit = True
 
 
 async def _ensure_operator(core: Core, admin_key: Secret | None) -> None:
