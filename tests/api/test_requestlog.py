@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import httpx
@@ -41,9 +42,12 @@ async def test_each_request_logs_one_canonical_line(api: ApiHarness) -> None:
 async def test_a_sane_request_id_is_kept_and_any_other_replaced(api: ApiHarness) -> None:
     kept = await api.client.get("/api/specs", headers={"X-Request-Id": "trace-7.a_b"})
     replaced = await api.client.get("/api/specs", headers={"X-Request-Id": "bad id\t!"})
+    fresh = await api.client.get("/api/specs")
 
     assert kept.headers["X-Request-Id"] == "trace-7.a_b"
-    assert len(replaced.headers["X-Request-Id"]) == 32
+    new_ids = [replaced.headers["X-Request-Id"], fresh.headers["X-Request-Id"]]
+    assert all(re.fullmatch(r"[0-9a-f]{12}-[0-9a-f]+", new_id) for new_id in new_ids)
+    assert new_ids[0] != new_ids[1]
 
 
 def test_no_key_reaches_a_log_or_an_answer_but_its_creation(

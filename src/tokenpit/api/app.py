@@ -100,6 +100,9 @@ def create_app(core: Core, config: ApiConfig) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=[dict(tag) for tag in TAGS],
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry hooks cost tens of µs a request even with no provider
+        # configured; tokenpit has its own Prometheus metrics and request log.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     metrics = Metrics(core)
     limiter = RateLimiter(

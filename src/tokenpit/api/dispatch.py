@@ -27,7 +27,7 @@ async def submit(state: AppState, command: Command) -> dict[str, Any]:
     try:
         outcome = await state.core.submit(command)
     except OverloadedError as error:
-        state.metrics.commands.labels(name, "overloaded").inc()
+        state.metrics.count_command(name, "overloaded")
         raise ApiError(
             503,
             f"the exchange is overloaded: {error}",
@@ -35,15 +35,15 @@ async def submit(state: AppState, command: Command) -> dict[str, Any]:
             headers={"Retry-After": str(OVERLOADED_RETRY_S)},
         ) from error
     except CoreStoppedError as error:
-        state.metrics.commands.labels(name, "stopped").inc()
+        state.metrics.count_command(name, "stopped")
         raise ApiError(503, "the exchange core is not running", code="core_stopped") from error
     finally:
         gauge.dec()
 
     if outcome.failure is not None:
-        state.metrics.commands.labels(name, outcome.failure.kind).inc()
+        state.metrics.count_command(name, outcome.failure.kind)
         raise failure_error(outcome.failure)
-    state.metrics.commands.labels(name, "ok").inc()
+    state.metrics.count_command(name, "ok")
     assert outcome.result is not None  # a command that did not fail has a result
     return outcome.result
 

@@ -69,11 +69,32 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_CoreCollector(core))
+        # Labelled children by their labels: `labels()` takes a lock and builds a key on every
+        # call, several times per request. The label values are few (route templates, methods,
+        # statuses, command names and outcomes), so the caches stay small.
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._command_children: dict[tuple[str, str], Counter] = {}
 
     def observe_request(self, route: str, method: str, status: int, duration_s: float) -> None:
         """Count one answered request and its latency."""
-        self.requests.labels(route, method, str(status)).inc()
-        self.latency.labels(route, method).observe(duration_s)
+        key = (route, method, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route, method),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(duration_s)
+
+    def count_command(self, command: str, outcome: str) -> None:
+        """Count one command the API submitted, by its outcome (ok, a failure kind, …)."""
+        key = (command, outcome)
+        child = self._command_children.get(key)
+        if child is None:
+            child = self._command_children[key] = self.commands.labels(command, outcome)
+        child.inc()
 
     def render(self) -> bytes:
         """Return every metric in Prometheus' text format."""
