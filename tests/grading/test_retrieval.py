@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tokenpit.grading import Answer, Category, Item, Suite, check
 from tokenpit.grading.haystack import prompt_tokens
 from tokenpit.grading.retrieval import FACTS, PROMPT_TOKENS, Fact
+from tokenpit.grading.wording import parse_any
 
 from .samples import OTHER_SEED, item, items, solved
 
@@ -78,3 +81,74 @@ def test_a_wrong_value_fails_naming_both() -> None:
     verdict = check(it, Answer(content=wrong))
 
     assert verdict.reason.startswith(f"expected {it.expected}, got")
+
+
+def _hard(template: str) -> Item:
+    """Return the first hard item of the retrieval template `template`."""
+    return next(it for it in items(Category.RETRIEVAL, 30, 3) if it.template == template)
+
+
+def _key(it: Item) -> dict[str, Any]:
+    """Return the key the item's question asks about: which locker, parcel or room."""
+    asked = it.prompt.rsplit("\n", 2)[1]
+    key = parse_any(_fact(it).questions, asked)
+    assert key is not None, asked
+    return key
+
+
+def _stated(it: Item, answer: Any) -> str:
+    """Return the item's fact stated as a reply sentence that ends with `answer`."""
+    if it.template == "retrieval.parcel":
+        return f"The shelf is {answer}."
+    return _fact(it).facts[0].render({**_key(it), "answer": answer})
+
+
+# The harmless forms `replies` documents; `{}` is the expected value.
+HARMLESS = ["{}", "  {} \n", "{}.", "```\n{}\n```", "**{}**", "Answer: {}", "<think>hm</think>{}"]
+TEMPLATES = [fact.template for fact in FACTS]
+
+
+@pytest.mark.parametrize("form", HARMLESS)
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_right_value_passes_in_any_harmless_form(template: str, form: str) -> None:
+    it = _hard(template)
+
+    assert check(it, Answer(content=form.format(it.expected))).passed
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_one_sentence_stating_the_right_value_passes(template: str) -> None:
+    it = _hard(template)
+
+    assert check(it, Answer(content=_stated(it, it.expected))).passed
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_stale_value_of_a_hard_item_fails_bare_or_stated(template: str) -> None:
+    it = _hard(template)
+    key = _key(it)
+    (stale,) = (
+        values["answer"]
+        for wording in _fact(it).stale
+        for values in wording.find_all(it.prompt)
+        if all(values[name] == value for name, value in key.items())
+    )
+
+    assert stale != it.expected
+    assert not check(it, Answer(content=str(stale))).passed
+    assert not check(it, Answer(content=_stated(it, stale))).passed
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_distractors_value_fails(template: str) -> None:
+    it = _hard(template)
+    key = _key(it)
+    decoys = {
+        values["answer"]
+        for wording in _fact(it).facts
+        for values in wording.find_all(it.prompt)
+        if any(values[name] != value for name, value in key.items())
+    } - {it.expected}
+
+    assert decoys
+    assert not any(check(it, Answer(content=str(decoy))).passed for decoy in decoys)
