@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tokenpit.storage import JournalEntry, SqliteStore, open_store, sqlite_path
+from tokenpit.storage.urls import redacted
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,7 @@ def test_sqlite_urls_name_a_path(url: str, path: str) -> None:
 @pytest.mark.parametrize(
     ("url", "problem"),
     [
-        ("postgresql://user@db/tokenpit", "PostgreSQL is not supported yet"),
+        ("postgresql://db/tokenpit", "PostgreSQL is not supported yet"),
         ("postgres://db/tokenpit", "PostgreSQL is not supported yet"),
         ("postgresql+psycopg://db/tokenpit", "PostgreSQL is not supported yet"),
         ("mysql://db/tokenpit", "is not supported"),
@@ -41,6 +42,32 @@ def test_other_urls_are_refused_with_the_url_and_the_forms_named(url: str, probl
         sqlite_path(url)
     assert repr(url) in str(caught.value)
     assert "sqlite:///relative/path.db" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:hunter2@localhost/x", "'postgresql://***@localhost/x'"),
+        ("postgres://hunter2@db:5432/x", "'postgres://***@db:5432/x'"),
+        ("postgresql+psycopg://u:hun/ter?2@db/x", "'postgresql+psycopg://***@db/x'"),
+        ("postgresql://u:hunter2@db@db/x", "'postgresql://***@db/x'"),
+        ("postgresql://db/x?user=u&password=hunter2", "'postgresql://db/x?***'"),
+        ("mysql://root:hunter2@db/x", "'mysql://***@db/x'"),
+        ("sqlite://u:hunter2@tokenpit.db", "'sqlite://***@tokenpit.db'"),
+    ],
+)
+def test_a_refused_url_is_named_without_its_credentials(url: str, shown: str) -> None:
+    with pytest.raises(ValueError, match="not supported") as caught:
+        sqlite_path(url)
+
+    assert "hunter2" not in str(caught.value)
+    assert "hun/ter" not in str(caught.value)
+    assert f"database URL {shown}" in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["tokenpit.db", "sqlite:///data/x.db", "postgresql://db/x"])
+def test_a_url_without_credentials_is_shown_as_it_is(url: str) -> None:
+    assert redacted(url) == url
 
 
 def test_open_store_opens_a_migrated_sqlite_file(tmp_path: Path) -> None:

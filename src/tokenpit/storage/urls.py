@@ -32,12 +32,29 @@ def sqlite_path(url: str) -> str:
 
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
         raise ValueError(
-            f"database URL {url!r}: PostgreSQL is not supported yet (it is planned); "
+            f"database URL {redacted(url)!r}: PostgreSQL is not supported yet (it is planned); "
             f"use {SUPPORTED_FORMS}"
         )
     if scheme != "sqlite" or not url.startswith(SQLITE_PREFIX) or url == SQLITE_PREFIX:
-        raise ValueError(f"database URL {url!r} is not supported; use {SUPPORTED_FORMS}")
+        raise ValueError(f"database URL {redacted(url)!r} is not supported; use {SUPPORTED_FORMS}")
     return url.removeprefix(SQLITE_PREFIX)
+
+
+def redacted(url: str) -> str:
+    """Return `url` fit for a message or a log: its user, password and query hidden.
+
+    Everything up to the last `@` after the scheme is taken for user and password, so a
+    password holding an unescaped `/`, `?` or `@` is hidden too; a query may carry a
+    password (libpq reads `?password=`), so it is hidden whole. A plain path is returned
+    as it is.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    location, question, _ = rest.partition("?")
+    return f"{scheme}://{location}{'?***' if question else ''}"
 
 
 def open_store(url: str, *, synchronous: str = "FULL") -> Store:
