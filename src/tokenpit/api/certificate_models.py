@@ -131,7 +131,9 @@ class Seller(BaseModel):
     Never its URL, model, credential or owner. `deliveries` counts every delivery it
     served; the shares and the time-to-first-token percentiles cover its latest
     `recent_deliveries` (at most 1,000), and are null before its first delivery. The
-    percentiles are of the deliveries that did not fail, nearest rank.
+    percentiles are of the deliveries that did not fail, nearest rank. `usage_drift` says
+    why the gateway flags the seller's own usage figures as straying from the reference count
+    that buyers are charged by; it is kept in the gateway's memory and starts empty with it.
     """
 
     model_config = ConfigDict(
@@ -149,6 +151,7 @@ class Seller(BaseModel):
                     "off_grade_share": 0.021,
                     "ttft_p50_ms": 412,
                     "ttft_p95_ms": 1_180,
+                    "usage_drift": None,
                 }
             ]
         }
@@ -167,3 +170,9 @@ class Seller(BaseModel):
     off_grade_share: float | None
     ttft_p50_ms: int | None
     ttft_p95_ms: int | None
+    usage_drift: str | None = Field(
+        description=(
+            "why the seller's reported usage is flagged as straying from the reference count "
+            "(by default over 10% across its last 200 requests); null when it is not"
+        )
+    )

@@ -6,10 +6,12 @@ period (`routing`), proxies the request to that lot's seller (`proxying`, `upstr
 meters the answer with the reference tokenizer (`metering`), judges its latency against
 the grade (`measure`) and settles it through the core (`service`); a seller that fails
 before the first byte is skipped for the next lot. `drift` watches sellers' own usage
-figures against the reference count.
+figures against the reference count, and `drift_watch` flags, logs and counts a seller
+whose figures stray.
 
 Imports core, clearing, specs, endpoints and `api.keys` (the one key rule for every
-front end); nothing imports the gateway but the application factory and tests.
+front end); nothing imports the gateway but the application (its factory, and the sellers
+listing for usage drift) and tests.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tokenpit.gateway import drift
+
 
 @dataclass(frozen=True, slots=True)
 class GatewayConfig:
@@ -12,7 +14,8 @@ class GatewayConfig:
     A seller gets `first_byte_timeout_s` to start its answer (headers and first event);
     until then a failure is invisible to the buyer and the next lot is tried. After
     `default_after_failures` failed requests in a row in one period, an endpoint's
-    remaining lots of that period default.
+    remaining lots of that period default. The `drift_*` fields set when a seller's own
+    usage figures are flagged as straying from the reference count (`tokenpit.gateway.drift`).
     """
 
     max_body_bytes: int = 8 * 1024 * 1024  # a 128k-token prompt is about 0.5 MB of text
@@ -24,6 +27,10 @@ class GatewayConfig:
     default_after_failures: int = 5
     output_estimate_tokens: int = 1_024  # held per request in flight when max_tokens is absent
     upstream_connections_max: int = 1_000
+    drift_window_requests: int = drift.WINDOW_REQUESTS
+    drift_min_requests: int = drift.MIN_REQUESTS
+    drift_min_reference_tokens: int = drift.MIN_REFERENCE_TOKENS
+    drift_tolerance_pct: int = drift.TOLERANCE_PCT
 
     def __post_init__(self) -> None:
         for name in (
@@ -32,6 +39,9 @@ class GatewayConfig:
             "default_after_failures",
             "output_estimate_tokens",
             "upstream_connections_max",
+            "drift_window_requests",
+            "drift_min_requests",
+            "drift_min_reference_tokens",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(
@@ -45,3 +55,13 @@ class GatewayConfig:
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"GatewayConfig.{name} must be above 0, got {getattr(self, name)}")
+        if self.drift_min_requests > self.drift_window_requests:
+            raise ValueError(
+                f"GatewayConfig.drift_min_requests {self.drift_min_requests} must be at most "
+                f"drift_window_requests {self.drift_window_requests}"
+            )
+        if self.drift_tolerance_pct < 0:
+            raise ValueError(
+                f"GatewayConfig.drift_tolerance_pct must be at least 0, got "
+                f"{self.drift_tolerance_pct}"
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from tokenpit.core.commands import RecordDelivery
 from tokenpit.gateway.measure import DeliveryMeasurement
@@ -12,7 +12,10 @@ _DURATION_BUCKETS_S = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 
 
 class GatewayMetrics:
-    """Deliveries by grade and outcome, their units, time to first token and duration."""
+    """Deliveries by grade and outcome, their units, time to first token and duration.
+
+    And, per endpoint, whether its own usage figures drift from the reference count.
+    """
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.deliveries = Counter(
@@ -41,6 +44,18 @@ class GatewayMetrics:
             buckets=_DURATION_BUCKETS_S,
             registry=registry,
         )
+        self.usage_drift_flagged = Gauge(
+            "tokenpit_gateway_usage_drift_flagged",
+            "1 while an endpoint's reported usage strays from the reference count, else 0.",
+            ["endpoint"],
+            registry=registry,
+        )
+        self.usage_drift_flags = Counter(
+            "tokenpit_gateway_usage_drift_flags",
+            "Times an endpoint's reported usage was flagged as straying from the reference count.",
+            ["endpoint"],
+            registry=registry,
+        )
 
     def observe_delivery(
         self, grade: str, command: RecordDelivery, measurement: DeliveryMeasurement
@@ -55,3 +70,9 @@ class GatewayMetrics:
     def observe_failure(self, grade: str) -> None:
         """Count one attempt a seller failed."""
         self.deliveries.labels(grade, "failed").inc()
+
+    def observe_usage_drift(self, endpoint_id: int, *, flagged: bool) -> None:
+        """Record that an endpoint's usage drift was flagged (or cleared)."""
+        self.usage_drift_flagged.labels(str(endpoint_id)).set(1 if flagged else 0)
+        if flagged:
+            self.usage_drift_flags.labels(str(endpoint_id)).inc()

@@ -25,6 +25,8 @@ from tokenpit.gateway.upstream import Upstream
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ANSWER_BYTES_MAX = 64 * 1024 * 1024
+# A seller's usage figure above this is nonsense, and would not fit the database's integers.
+REPORTED_TOKENS_MAX = 1_000_000_000
 DONE = b"data: [DONE]\n\n"
 
 
@@ -74,7 +76,7 @@ async def proxy_plain(
 
     await send(_start(200, b"application/json", extra_headers))
     await send({"type": "http.response.body", "body": data, "more_body": False})
-    reported_in, reported_out = _usage(usage)
+    reported_in, reported_out = reported_usage(usage)
     return ProxyResult(
         start_ns,
         None,
@@ -118,7 +120,7 @@ async def proxy_stream(
         await send(_body(DONE))
     await send({"type": "http.response.body", "body": b"", "more_body": False})
     end_ns = time.monotonic_ns()
-    reported_in, reported_out = _usage(stream.usage)
+    reported_in, reported_out = reported_usage(stream.usage)
     return ProxyResult(
         start_ns,
         stream.first_content_ns,
@@ -198,14 +200,21 @@ def _read_completion(data: bytes) -> tuple[str, list[Any], Any]:
     return content, tool_calls, answer.get("usage")
 
 
-def _usage(usage: Any) -> tuple[int | None, int | None]:
+def reported_usage(usage: Any) -> tuple[int | None, int | None]:
+    """Return a seller's (prompt, completion) token figures from its `usage` object.
+
+    A figure that is not an integer from 0 to `REPORTED_TOKENS_MAX` is None, as if the
+    seller had not sent it: the seller's figures are untrusted and never move money.
+    """
     if not isinstance(usage, dict):
         return None, None
-    prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
-    return (
-        prompt if isinstance(prompt, int) and not isinstance(prompt, bool) else None,
-        completion if isinstance(completion, int) and not isinstance(completion, bool) else None,
-    )
+    return _count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens"))
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= REPORTED_TOKENS_MAX else None
+    return None
 
 
 def _start(status: int, content_type: bytes, extra: Mapping[str, str]) -> dict[str, Any]:

@@ -7,6 +7,9 @@ ends the stream with an error event and only what was delivered is charged; it c
 as a failure of the seller all the same. The
 delivery is settled through the core after the answer is sent, so journaling never
 adds to the buyer's latency.
+
+A completed delivery's reported and reference usage go to `UsageDriftWatch`, which keeps
+them in this process's memory.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from tokenpit.core import commands as cmd
 from tokenpit.core.sequencer import Core, CoreStoppedError, OverloadedError
 from tokenpit.core.state import AccountRecord, EndpointRecord
 from tokenpit.gateway.config import GatewayConfig
+from tokenpit.gateway.drift import DriftReport, DriftTracker
+from tokenpit.gateway.drift_watch import UsageDriftWatch
 from tokenpit.gateway.errors import GatewayError, SellerError
 from tokenpit.gateway.measure import DeliveryMeasurement, judge
 from tokenpit.gateway.metering import Meter
@@ -76,6 +81,15 @@ class Gateway:
         self._credentials = credentials
         self._failures: dict[tuple[int, int], int] = {}  # (endpoint, period start): in a row
         self._defaulted: set[tuple[int, int]] = set()
+        self.drift = UsageDriftWatch(
+            DriftTracker(
+                window_requests=config.drift_window_requests,
+                min_requests=config.drift_min_requests,
+                min_reference_tokens=config.drift_min_reference_tokens,
+                tolerance_pct=config.drift_tolerance_pct,
+            ),
+            metrics,
+        )
         self._buying: dict[int, asyncio.Lock] = {}
         self._settling: set[asyncio.Task[None]] = set()
 
@@ -83,6 +97,10 @@ class Gateway:
     def io(self) -> ProxyIO:
         """Return what every request to a seller uses: its client, meter and limits."""
         return self._io
+
+    def usage_drift(self, endpoint_id: int) -> DriftReport | None:
+        """Return why an endpoint's reported usage is flagged as drifting; None when it is not."""
+        return self.drift.drifting(endpoint_id)
 
     async def settled(self) -> None:
         """Wait until every delivery and default served so far is recorded by the core."""
@@ -224,6 +242,11 @@ class Gateway:
         if result.broken is None:
             self.router.observe(attempt.lot.endpoint_id, measurement.ttft_ms)
             self._failures.pop(key, None)
+            self.drift.observe(
+                key[0],
+                (result.reported_input_tokens, result.reported_output_tokens),
+                (request.input_tokens, result.output_tokens),
+            )
         else:
             self.router.observe_failure(attempt.lot.endpoint_id)
             self._count_failure(key, result.broken)

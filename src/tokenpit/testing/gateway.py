@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from prometheus_client.parser import text_string_to_metric_families
 
 from tokenpit.api import ApiConfig, create_app
 from tokenpit.endpoints import AddressPolicy
@@ -128,6 +129,23 @@ class ExchangeServer:
     async def settled(self) -> None:
         """Wait until every delivery the gateway has served is recorded by the core."""
         await self.gateway.settled()
+
+    async def metric(self, sample: str, **labels: str) -> float | None:
+        """Return one sample's value from `GET /metrics`, or None when it is not there."""
+        response = await self.client.get("/metrics")
+        assert response.status_code == 200, response.text
+        for family in text_string_to_metric_families(response.text):
+            for found in family.samples:
+                if found.name == sample and found.labels == labels:
+                    return float(found.value)
+        return None
+
+    async def rows(self, path: str, trader: Trader | None = None) -> list[dict[str, Any]]:
+        """Return the `data` rows of a listing, read with `trader`'s key (or none)."""
+        response = await self.client.get(path, headers=trader.headers if trader else {})
+        assert response.status_code == 200, response.text
+        data: list[dict[str, Any]] = response.json()["data"]
+        return data
 
 
 def gateway_test_config(grader: GraderConfig | None = None, **gateway: Any) -> ApiConfig:

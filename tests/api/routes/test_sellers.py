@@ -90,6 +90,7 @@ async def test_a_seller_shows_its_certificate_and_delivery_record(api: ApiHarnes
         "off_grade_share": 0.25,
         "ttft_p50_ms": 500,
         "ttft_p95_ms": 2_000,
+        "usage_drift": None,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from fastapi import APIRouter
+from starlette.requests import Request
 
 from tokenpit.api.certificate_models import Seller
 from tokenpit.api.reading import in_thread
@@ -16,20 +17,23 @@ from tokenpit.api.responses import Listing
 from tokenpit.api.routes import error_responses
 from tokenpit.api.state import State
 from tokenpit.core.state import shown_status
+from tokenpit.gateway import Gateway
 from tokenpit.storage import Row
 
 RECENT_DELIVERIES: Final = 1_000
 SHARE_DIGITS: Final = 4
 
 
-async def list_sellers(state: State) -> dict[str, Any]:
+async def list_sellers(state: State, request: Request) -> dict[str, Any]:
     """List every endpoint with its certificate and its delivery record, oldest first."""
     rows = await in_thread(state.core.store.endpoint_deliveries, RECENT_DELIVERIES)
     now_ns = state.core.clock.now_ns()
-    return {"data": [_seller(row, now_ns) for row in rows]}
+    gateway: Gateway = request.app.state.gateway
+    return {"data": [_seller(row, now_ns, gateway) for row in rows]}
 
 
-def _seller(row: Row, now_ns: int) -> dict[str, Any]:
+def _seller(row: Row, now_ns: int, gateway: Gateway) -> dict[str, Any]:
+    drift = gateway.usage_drift(row["endpoint_id"])
     status = row["certificate_status"]
     if status is not None:
         status = shown_status(status, row["certificate_expires_at_ns"], now_ns)
@@ -41,6 +45,7 @@ def _seller(row: Row, now_ns: int) -> dict[str, Any]:
         "certificate_expires_at_ns": row["certificate_expires_at_ns"],
         "deliveries": row["deliveries"],
         **delivery_stats(row["recent"]),
+        "usage_drift": None if drift is None else "; ".join(drift.reasons),
     }
 
 
