@@ -73,6 +73,15 @@ def expected_units(meter: Meter, request: dict[str, Any], content: str, tools: A
     return meter.units(meter.prompt_tokens(request), output)
 
 
+async def assert_charged_exactly(
+    exchange: ExchangeServer, market: GatewayMarket, units: int
+) -> None:
+    """Check the buyer's lot lost exactly `units` and the seller earned exactly their price."""
+    [lot] = await rows(exchange, "/api/lots", market.buyer.headers)
+    assert lot["delivered_units"] == units
+    assert await seller_earned(exchange, market) == units * LOT_PRICE_MICROS // 1_000_000
+
+
 @pytest.mark.anyio
 async def test_a_completion_charges_the_reference_count_and_pays_the_seller_exactly(
     tmp_path: Path, meter: Meter
@@ -116,9 +125,11 @@ async def test_a_stream_arrives_in_chunks_and_is_metered(
         assert len([c for c in chunks if c.choices and c.choices[0].delta.content]) > 5
         assert len(usage_chunks) == (1 if include_usage else 0)
         [delivery] = await rows(exchange, "/api/deliveries", market.buyer.headers)
+        units = expected_units(meter, request, content)
         assert delivery["streamed"] is True
-        assert delivery["units"] == expected_units(meter, request, content)
+        assert delivery["units"] == units
         assert delivery["reported_output_tokens"] is not None  # asked of the seller regardless
+        await assert_charged_exactly(exchange, market, units)
 
 
 @pytest.mark.anyio
@@ -157,20 +168,39 @@ async def test_tool_calls_reach_the_sdk_and_are_metered(
         assert name == "get_weather"
         assert isinstance(json.loads(arguments)["city"], str)
         tool = {"function": {"name": name, "arguments": arguments}}
+        units = expected_units(meter, request, "", [tool])
         [delivery] = await rows(exchange, "/api/deliveries", market.buyer.headers)
-        assert delivery["units"] == expected_units(meter, request, "", [tool])
+        assert delivery["units"] == units
+        await assert_charged_exactly(exchange, market, units)
 
 
 @pytest.mark.anyio
-async def test_json_mode_gives_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+async def test_json_mode_gives_json_and_is_metered(
+    tmp_path: Path, meter: Meter, stream: bool
+) -> None:
     async with running_sim_seller(FAST) as seller, serving_exchange(tmp_path / "x.db") as exchange:
         market = await exchange.market(seller.url)
+        request = {
+            "model": "CHAT-B",
+            "messages": MESSAGES,
+            "response_format": {"type": "json_object"},
+            "stream": stream,
+        }
         async with buyer_client(exchange, market) as client:
-            completion = await client.chat.completions.create(
-                model="CHAT-B", messages=MESSAGES, response_format={"type": "json_object"}
-            )
+            if stream:
+                chunks = [c async for c in await client.chat.completions.create(**request)]
+                content = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+            else:
+                completion = await client.chat.completions.create(**request)
+                content = completion.choices[0].message.content or ""
+        await exchange.settled()
 
-        assert isinstance(json.loads(completion.choices[0].message.content or ""), dict)
+        assert isinstance(json.loads(content), dict)
+        units = expected_units(meter, request, content)
+        [delivery] = await rows(exchange, "/api/deliveries", market.buyer.headers)
+        assert delivery["units"] == units
+        await assert_charged_exactly(exchange, market, units)
 
 
 @pytest.mark.anyio
@@ -197,15 +227,24 @@ async def test_a_third_party_server_serves_as_a_seller(
                 tools=[WEATHER_TOOL],
                 tool_choice="required",
             )
+            json_request = {**request, "response_format": {"type": "json_object"}}
+            json_mode = await client.chat.completions.create(**json_request)
         await exchange.settled()
 
         assert content
         [call] = tooled.choices[0].message.tool_calls or []
         assert call.function.name == "get_weather"  # type: ignore[union-attr]
+        json_content = json_mode.choices[0].message.content or ""
+        assert isinstance(json.loads(json_content), dict)
         deliveries = await rows(exchange, "/api/deliveries", market.buyer.headers)
-        first = deliveries[-1]
+        first, tool_delivery, json_delivery = sorted(deliveries, key=lambda d: d["delivery_id"])
         assert first["units"] == expected_units(meter, request, content)
+        tool_request = {**request, "max_tokens": 64, "tools": [WEATHER_TOOL]}
+        tool_request["tool_choice"] = "required"
+        tool = {"function": call.function.model_dump()}  # type: ignore[union-attr]
+        assert tool_delivery["units"] == expected_units(meter, tool_request, "", [tool])
+        assert json_delivery["units"] == expected_units(meter, json_request, json_content)
         # xpyd-sim counts its own tokens; the exchange bills the reference count.
         assert first["reported_input_tokens"] != meter.prompt_tokens(request)
-        total = sum(d["units"] for d in deliveries)
-        assert await seller_earned(exchange, market) == total * LOT_PRICE_MICROS // 1_000_000
+        total = first["units"] + tool_delivery["units"] + json_delivery["units"]
+        await assert_charged_exactly(exchange, market, total)
