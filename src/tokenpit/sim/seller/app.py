@@ -98,7 +98,7 @@ class SimSeller:
         )
 
     async def release_hung_requests(self, app: web.Application) -> None:
-        """Let requests held by the hang fault end, so the server can stop."""
+        """Let requests held by the hang and stall faults end, so the server can stop."""
         self._stopping.set()
 
     async def chat_completions(self, request: web.Request) -> web.StreamResponse:
@@ -147,13 +147,16 @@ class SimSeller:
         body = completion_body(
             completion_id, int(time.time()), self.config.model, reply, tool_call_id, usage
         )
-        if self.config.fault is Fault.INVALID_JSON:
+        fault = self.config.fault
+        if fault in (Fault.INVALID_JSON, Fault.INVALID_JSON_MIDSTREAM):
             return web.Response(body=body[:-1], content_type=JSON)
-        if self.config.fault is Fault.CLOSE_MIDSTREAM:
+        if fault in (Fault.CLOSE_MIDSTREAM, Fault.STALL_MIDSTREAM):
             response = web.StreamResponse(headers={"Content-Type": JSON})
             response.content_length = len(body)
             await response.prepare(request)
             await response.write(body[: len(body) // 2])
+            if fault is Fault.STALL_MIDSTREAM:
+                await self._stopping.wait()
             _drop_connection(request)
             return response
         return web.Response(body=body, content_type=JSON)
@@ -173,9 +176,13 @@ class SimSeller:
             include_usage=chat.include_usage,
             broken=self.config.fault is Fault.INVALID_JSON,
         )
-        dropping = self.config.fault is Fault.CLOSE_MIDSTREAM
-        # close_midstream sends about half the reply; at least one piece, so the drop is mid-reply.
-        total = max(len(reply.pieces) // 2, 1) if dropping else len(reply.pieces)
+        fault = self.config.fault
+        cutting = fault in (Fault.CLOSE_MIDSTREAM, Fault.STALL_MIDSTREAM)
+        breaking = fault is Fault.INVALID_JSON_MIDSTREAM
+        # A mid-stream fault strikes after about half the reply; at least one piece, so it
+        # strikes mid-reply.
+        half = max(len(reply.pieces) // 2, 1)
+        total = half if cutting or breaking else len(reply.pieces)
         output_tps = self.config.output_tps
 
         try:
@@ -192,9 +199,14 @@ class SimSeller:
                 if sent >= total:
                     break
                 await _sleep_until(first_token_at + sent / output_tps)
-            if dropping:
+            if cutting:
+                if fault is Fault.STALL_MIDSTREAM:
+                    await self._stopping.wait()
                 _drop_connection(request)
                 return response
+            if breaking:
+                await response.write(b'data: {"id": "broken chunk\n\n')
+                await response.write(renderer.pieces(reply, reply.pieces[total:]))
             await response.write(renderer.closing(reply.finish_reason, usage))
             await response.write_eof()
         except ConnectionResetError:

@@ -22,6 +22,10 @@ class Fault(enum.StrEnum):
     HTTP_500 = "http_500"  # answer 500 in OpenAI's error shape
     INVALID_JSON = "invalid_json"  # 200, but a body (or stream chunks) that is not JSON
     CLOSE_MIDSTREAM = "close_midstream"  # send part of the reply, then drop the connection
+    STALL_MIDSTREAM = "stall_midstream"  # send part of the reply, then send nothing more
+    # Stream part of the reply, then a chunk that is not JSON, then the rest; not streamed,
+    # the same as invalid_json.
+    INVALID_JSON_MIDSTREAM = "invalid_json_midstream"
 
 
 @dataclass(frozen=True, slots=True)
