@@ -250,3 +250,28 @@ async def test_repeated_failures_default_the_sellers_lots_and_refund_the_buyer(
         with pytest.raises(openai.APIStatusError) as raised:
             await complete(exchange, market, stream=False)
         assert raised.value.status_code == 402
+
+
+@pytest.mark.anyio
+async def test_failure_counts_of_an_ended_period_are_forgotten(tmp_path: Path) -> None:
+    config = gateway_test_config(max_attempts=1, **TIMEOUTS)
+    broken = dataclasses.replace(FAST, fault=Fault.HTTP_500)
+    async with (
+        running_sim_seller(broken) as seller,
+        serving_exchange(tmp_path / "x.db", config) as exchange,
+    ):
+        market = await exchange.market(seller.url)
+        with pytest.raises(openai.APIStatusError):
+            await complete(exchange, market, stream=False)
+        [(endpoint_id, first_period_ns)] = exchange.gateway.failures_in_a_row()
+
+        exchange.core.clock.advance(3_600)  # 14:10, the next period
+        next_instrument = CURRENT_INSTRUMENT.replace("T13", "T14")
+        await exchange.trade(market.buyer, market.seller, endpoint_id, 1, next_instrument)
+        with pytest.raises(openai.APIStatusError):
+            await complete(exchange, market, stream=False)
+        await exchange.settled()
+
+        assert exchange.gateway.failures_in_a_row() == {
+            (endpoint_id, first_period_ns + 3_600 * 1_000_000_000): 1
+        }

@@ -8,8 +8,10 @@ as a failure of the seller all the same. The
 delivery is settled through the core after the answer is sent, so journaling never
 adds to the buyer's latency.
 
-A completed delivery's reported and reference usage go to `UsageDriftWatch`, which keeps
-them in this process's memory.
+Failures in a row are counted per endpoint and period in this process only: each gateway
+process counts the requests it served, from zero when it starts, and forgets a period's
+counts once the period has ended. A completed delivery's reported and reference usage
+go to `UsageDriftWatch`, in memory too.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import structlog
 
@@ -43,6 +45,7 @@ from tokenpit.settings import Secret
 log = structlog.get_logger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+NS_PER_S: Final = 1_000_000_000
 
 
 class CredentialOpener(Protocol):
@@ -81,6 +84,7 @@ class Gateway:
         self._credentials = credentials
         self._failures: dict[tuple[int, int], int] = {}  # (endpoint, period start): in a row
         self._defaulted: set[tuple[int, int]] = set()
+        self._counting_from_ns = 0  # start of the period whose counts, and later, are kept
         self.drift = UsageDriftWatch(
             DriftTracker(
                 window_requests=config.drift_window_requests,
@@ -97,6 +101,10 @@ class Gateway:
     def io(self) -> ProxyIO:
         """Return what every request to a seller uses: its client, meter and limits."""
         return self._io
+
+    def failures_in_a_row(self) -> dict[tuple[int, int], int]:
+        """Return the failed requests in a row this process counted, by (endpoint, period start)."""
+        return dict(self._failures)
 
     def usage_drift(self, endpoint_id: int) -> DriftReport | None:
         """Return why an endpoint's reported usage is flagged as drifting; None when it is not."""
@@ -146,6 +154,7 @@ class Gateway:
         self, account: AccountRecord, request: Request, need_units: int, tried: set[int]
     ) -> _Attempt | None:
         now_ns = self.core.exchange.state.now_ns or time.time_ns()
+        self._forget_ended_periods(now_ns)
         lot = self._choose(account, request, need_units, tried, now_ns)
         if lot is None and not tried and account.auto_buy_max_price_micros is not None:
             await self._auto_buy(account, request, need_units, now_ns)
@@ -320,6 +329,22 @@ class Gateway:
             reason=command.reason,
             failure=outcome.failure.message if outcome.failure else None,
         )
+
+    def _forget_ended_periods(self, now_ns: int) -> None:
+        """Drop the failure counts of periods that have ended, once a new period starts.
+
+        A request still in flight from an ended period may count one again; it is dropped
+        when the next period starts.
+        """
+        period_ns = self.core.spec.period_s * NS_PER_S
+        current_start_ns = now_ns - now_ns % period_ns
+        if current_start_ns <= self._counting_from_ns:
+            return
+        self._counting_from_ns = current_start_ns
+        self._failures = {
+            key: count for key, count in self._failures.items() if key[1] >= current_start_ns
+        }
+        self._defaulted = {key for key in self._defaulted if key[1] >= current_start_ns}
 
     def _count_failure(self, key: tuple[int, int], reason: str) -> None:
         failures = self._failures.get(key, 0) + 1
