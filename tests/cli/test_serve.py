@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import signal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -98,19 +99,50 @@ def test_buyer_and_seller_trade_over_http(tmp_path: Path) -> None:
     assert [level["lots"] for level in book["asks"]] == [1]
 
 
+@dataclass
+class Traffic:
+    """What one client sent, one order after another, and what it was told."""
+
+    acked: list[dict[str, Any]] = field(default_factory=list)  # the 201 answers
+    refused: list[str] = field(default_factory=list)  # client_order_ids answered 4xx
+    unanswered: list[dict[str, Any]] = field(default_factory=list)  # in flight at the kill
+
+
 async def place_many(
-    server: ServerProcess, key: str, orders: list[dict[str, Any]], acked: list[dict[str, Any]]
+    server: ServerProcess, key: str, orders: list[dict[str, Any]], traffic: Traffic
 ) -> None:
-    """Send orders one after another on one connection, keeping every acknowledgement."""
+    """Send orders one after another on one connection, keeping every answer."""
     headers = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5) as client:
         for order in orders:
             try:
                 response = await client.post("/api/orders", json=order)
             except httpx.TransportError:
-                return  # the server died under us
+                traffic.unanswered.append(order)  # the server died under us
+                return
             if response.status_code == 201:
-                acked.append(response.json())
+                traffic.acked.append(response.json())
+            elif 400 <= response.status_code < 500:
+                traffic.refused.append(order["client_order_id"])
+            else:
+                traffic.unanswered.append(order)  # not a clean answer: it may have happened
+
+
+def every_row(client: httpx.Client, path: str, **params: str) -> list[dict[str, Any]]:
+    """Read every page of a list, following `next_before_id`."""
+    rows: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(100):  # bounded: a page holds 1,000 rows
+        page_params = {**params, "limit": "1000"}
+        if cursor is not None:
+            page_params["before_id"] = str(cursor)
+        response = client.get(path, params=page_params)
+        assert response.status_code == 200, response.text
+        rows += response.json()["data"]
+        cursor = response.json()["next_before_id"]
+        if cursor is None:
+            return rows
+    raise AssertionError(f"{path} did not end within 100 pages")
 
 
 def test_a_killed_server_loses_no_acknowledged_order(tmp_path: Path) -> None:
@@ -140,66 +172,86 @@ def test_a_killed_server_loses_no_acknowledged_order(tmp_path: Path) -> None:
             }
             for n in range(400)
         ]
-        acked_bids: list[dict[str, Any]] = []
-        acked_asks: list[dict[str, Any]] = []
+        buying, selling = Traffic(), Traffic()
 
         async def trade_then_kill() -> None:
             traffic = asyncio.gather(
-                place_many(server, buyer_key, bids, acked_bids),
-                place_many(server, seller_key, asks, acked_asks),
+                place_many(server, buyer_key, bids, buying),
+                place_many(server, seller_key, asks, selling),
             )
-            while len(acked_bids) + len(acked_asks) < 150:
+            while len(buying.acked) + len(selling.acked) < 150 and not traffic.done():
                 await asyncio.sleep(0.005)
             server.kill()
             await traffic
 
-        asyncio.run(trade_then_kill())
-        assert 150 <= len(acked_bids) + len(acked_asks) < 800
+        asyncio.run(asyncio.wait_for(trade_then_kill(), timeout=120))
+        acked = buying.acked + selling.acked
+        assert 150 <= len(acked) < 800
         server.start()
 
         with server.client(buyer_key) as buyer, server.client(seller_key) as seller:
             recovered = {
-                o["id"]: o
-                for client in (buyer, seller)
-                for o in client.get("/api/orders", params={"limit": 1000}).json()["data"]
+                o["id"]: o for client in (buyer, seller) for o in every_row(client, "/api/orders")
             }
             book = buyer.get(f"/api/book/{instrument}", params={"levels": 100}).json()
-            trades = {
-                t["trade_id"]
-                for t in buyer.get("/api/trades", params={"mine": "true", "limit": 1000}).json()[
-                    "data"
-                ]
-            }
+            bought = every_row(buyer, "/api/trades", mine="true")
+            sold = every_row(seller, "/api/trades", mine="true")
+            ledger = every_row(buyer, "/api/ledger")
+            lots = every_row(buyer, "/api/lots")
+            sellers_lots = every_row(seller, "/api/lots")
             account = buyer.get("/api/account").json()
-            lots = buyer.get("/api/lots", params={"limit": 1000}).json()["data"]
     finally:
         server.stop()
 
-    # Every acknowledged order, with every acknowledged fill and trade, survived.
-    for order in acked_bids + acked_asks:
+    # Every acknowledged order survived, with at least the fills it was told of; every
+    # acknowledged trade is on both sides' trade lists, the buyer's ledger, and a lot.
+    for order in acked:
         assert order["id"] in recovered, order
-        assert recovered[order["id"]]["filled_lots"] >= order["filled_lots"]
-        assert (
-            {t["trade_id"] for t in order["trades"]} <= trades if order["side"] == "buy" else True
-        )
-    # The recovered book is exactly the open orders of the recovered read models.
-    for side, levels in (("buy", book["bids"]), ("sell", book["asks"])):
-        expected: dict[int, int] = {}
-        for order in recovered.values():
-            if order["side"] == side and order["remaining_lots"]:
-                expected[order["price_micros"]] = (
-                    expected.get(order["price_micros"], 0) + order["remaining_lots"]
-                )
-        assert {level["price_micros"]: level["lots"] for level in levels} == expected
+        assert recovered[order["id"]]["filled_lots"] >= order["filled_lots"], order
+    acked_trades = {t["trade_id"]: t for order in acked for t in order["trades"]}
+    assert acked_trades  # the prices cross: the traffic trades
+    assert set(acked_trades) <= {t["trade_id"] for t in bought}
+    assert set(acked_trades) <= {t["trade_id"] for t in sold}
+    paid = {entry["ref"]: entry["amount_micros"] for entry in ledger if entry["reason"] == "trade"}
+    for trade_id, trade in acked_trades.items():
+        assert paid[f"trade:{trade_id}"] == -trade["units"] * trade["price_micros"] // 1_000_000
+    assert set(acked_trades) <= {lot["trade_id"] for lot in lots}
+    assert set(acked_trades) <= {lot["trade_id"] for lot in sellers_lots}
+
+    # Besides the acknowledged orders, only one in flight per client at the kill may have
+    # happened; a refused one never did.
+    assert len(buying.unanswered) <= 1
+    assert len(selling.unanswered) <= 1
+    sent = {o["client_order_id"] for o in acked + buying.unanswered + selling.unanswered}
+    recovered_ids = {o["client_order_id"] for o in recovered.values()}
+    assert recovered_ids <= sent
+    assert not recovered_ids & set(buying.refused + selling.refused)
+
+    # The book, rebuilt from what the clients sent (price, lots) less the fills of the
+    # recovered trades, is the recovered book.
+    filled: dict[int, int] = {}
+    for trade in bought + sold:
+        filled[trade["order_id"]] = filled.get(trade["order_id"], 0) + trade["lots"]
+    assert set(filled) <= set(recovered)  # no trade of an order that never was
+    expected: dict[tuple[str, int], int] = {}
+    requests = {o["client_order_id"]: o for o in bids + asks}
+    for order in recovered.values():
+        request = requests[order["client_order_id"]]
+        remaining = request["lots"] - filled.get(order["id"], 0)
+        assert remaining >= 0, order
+        if remaining:
+            level = (request["side"], request["price_micros"])
+            expected[level] = expected.get(level, 0) + remaining
+    resting = {("buy", level["price_micros"]): level["lots"] for level in book["bids"]}
+    resting |= {("sell", level["price_micros"]): level["lots"] for level in book["asks"]}
+    assert expected  # bids up to 2,009,000 and asks from 2,000,000 cross, and some rest
+    assert resting == expected
+
     # The buyer's money adds up: lots paid into escrow, open bids held.
-    paid = sum(lot["notional_micros"] for lot in lots)
-    held = sum(
-        o["remaining_lots"] * o["price_micros"] // 10
-        for o in recovered.values()
-        if o["side"] == "buy"
+    assert account["cash_micros"] == 100_000_000 - sum(lot["notional_micros"] for lot in lots)
+    assert account["held_micros"] == sum(
+        lots_left * price // 10 for (side, price), lots_left in expected.items() if side == "buy"
     )
-    assert account["cash_micros"] == 100_000_000 - paid
-    assert account["held_micros"] == held
 
 
 def test_private_endpoints_need_the_flag_and_credentials_the_key(
