@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,6 +253,60 @@ def test_a_killed_server_loses_no_acknowledged_order(tmp_path: Path) -> None:
     assert account["held_micros"] == sum(
         lots_left * price // 10 for (side, price), lots_left in expected.items() if side == "buy"
     )
+
+
+PRINTED_KEY = re.compile(r"operator API key \(shown once, keep it safe\): (tp_\S+)")
+
+
+def opens_an_account(server: ServerProcess, key: str) -> bool:
+    """Say whether `key` may open an account, as only an operator may."""
+    with server.client(key) as client:
+        created = client.post("/api/accounts", json={"name": "b", "roles": ["buyer"]})
+    return created.status_code == 201
+
+
+def test_without_an_admin_key_the_first_start_prints_one_and_no_later_start_does(
+    tmp_path: Path,
+) -> None:
+    server = ServerProcess(tmp_path / "exchange.db", None, tmp_path / "log")
+    printed = []
+    works = []
+    for _ in range(2):
+        server.start()
+        try:
+            printed.append(PRINTED_KEY.findall(server.log_path.read_text()))
+            works.append(opens_an_account(server, printed[0][0]))
+        finally:
+            server.stop()
+
+    first, second = printed
+    assert len(first) == 1
+    assert second == first  # the second start printed nothing more
+    assert works == [True, True]
+
+
+def test_a_new_admin_key_adds_an_operator_and_the_earlier_key_keeps_working(
+    tmp_path: Path,
+) -> None:
+    server = ServerProcess(tmp_path / "exchange.db", None, tmp_path / "log")
+    server.start()
+    try:
+        (generated,) = PRINTED_KEY.findall(server.log_path.read_text())
+    finally:
+        server.stop()
+    server.admin_key = "tp_rotated_operator_key"
+    server.start()
+    try:
+        works = [opens_an_account(server, key) for key in (server.admin_key, generated)]
+        log = server.log_path.read_text()
+    finally:
+        server.stop()
+
+    assert works == [True, True]
+    assert "TOKENPIT_ADMIN_KEY is a new operator key: operator account" in log
+    assert "the 1 earlier operator key(s) still work (keys cannot be revoked yet)" in log
+    assert len(PRINTED_KEY.findall(log)) == 1
+    assert "tp_rotated_operator_key" not in log
 
 
 def test_private_endpoints_need_the_flag_and_credentials_the_key(

@@ -189,23 +189,39 @@ class _GracefulServer(uvicorn.Server):
 
 
 async def _ensure_operator(core: Core, admin_key: Secret | None) -> None:
-    """Make sure an operator can log in: with TOKENPIT_ADMIN_KEY, or a key printed once."""
+    """Make sure an operator can log in: with TOKENPIT_ADMIN_KEY, or a key printed once.
+
+    A TOKENPIT_ADMIN_KEY no account holds opens another operator account for it; the
+    earlier operators' keys keep working, since tokenpit cannot revoke a key yet.
+    """
+    operators = [a for a in core.exchange.state.accounts.values() if "operator" in a.roles]
     if admin_key is not None:
         key_hash = hash_api_key(admin_key.reveal())
-        if core.exchange.account_for_key_hash(key_hash) is None:
-            await _create_operator(core, key_hash)
+        if core.exchange.account_for_key_hash(key_hash) is not None:
+            return
+        account_id = await _create_operator(core, key_hash)
+        if operators:
+            click.echo(
+                f"TOKENPIT_ADMIN_KEY is a new operator key: operator account {account_id} "
+                f"opened for it; the {len(operators)} earlier operator key(s) still work "
+                "(keys cannot be revoked yet)",
+                err=True,
+            )
         return
-    if any("operator" in a.roles for a in core.exchange.state.accounts.values()):
+    if operators:
         return
     key = new_api_key()
     await _create_operator(core, hash_api_key(key))
     click.echo(f"operator API key (shown once, keep it safe): {key}", err=True)
 
 
-async def _create_operator(core: Core, key_hash: str) -> None:
+async def _create_operator(core: Core, key_hash: str) -> int:
     outcome = await core.submit(
         c.CreateAccount(name="operator", roles=["operator"], key_hash=key_hash)
     )
-    if outcome.failure is not None:
-        raise click.ClickException(f"cannot create the operator: {outcome.failure.message}")
-    log.info("operator_created", account_id=outcome.result and outcome.result["id"])
+    if outcome.failure is not None or outcome.result is None:
+        message = outcome.failure.message if outcome.failure else "no answer"
+        raise click.ClickException(f"cannot create the operator: {message}")
+    account_id = int(outcome.result["id"])
+    log.info("operator_created", account_id=account_id)
+    return account_id

@@ -29,10 +29,16 @@ class ServerProcess:
     """A `tokenpit serve` child process and how to reach it.
 
     `extra_args` are more `tokenpit serve` options, passed after the ones it always sets.
+    With `admin_key` None the server starts without TOKENPIT_ADMIN_KEY, as an operator
+    who set none would start it; `admin_key` may change between starts.
     """
 
     def __init__(
-        self, db_path: Path, admin_key: str, log_path: Path, extra_args: Sequence[str] = ()
+        self,
+        db_path: Path,
+        admin_key: str | None,
+        log_path: Path,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.db_path = db_path
         self.admin_key = admin_key
@@ -44,7 +50,10 @@ class ServerProcess:
 
     def start(self) -> None:
         """Start the server and wait until /healthz answers."""
-        env = {**os.environ, "TOKENPIT_ADMIN_KEY": self.admin_key, "TOKENPIT_LOG_FORMAT": "json"}
+        env = {**os.environ, "TOKENPIT_LOG_FORMAT": "json"}
+        env.pop("TOKENPIT_ADMIN_KEY", None)
+        if self.admin_key is not None:
+            env["TOKENPIT_ADMIN_KEY"] = self.admin_key
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
                 [
