@@ -19,6 +19,8 @@ from tokenpit.gateway.errors import SellerError
 
 CHAT_PATH = "/chat/completions"
 ERROR_TEXT_MAX = 300  # of a seller's error body, quoted in the failure reason
+CREDENTIAL_SHOWN = "[credential]"
+CREDENTIAL_PREFIX_MIN = 4  # a cut-off quote shorter than this gives nothing away
 
 
 class Upstream:
@@ -80,7 +82,7 @@ class Upstream:
             raise SellerError(f"cannot reach the seller: {error}") from error
 
         if response.status >= 300:
-            text = await _read_text(response)
+            text = without_credential(await _read_text(response), headers)
             response.release()
             raise SellerError(f"seller answered {response.status}: {text}", status=response.status)
         return response
@@ -124,6 +126,23 @@ async def _read_text(response: aiohttp.ClientResponse) -> str:
     except (TimeoutError, aiohttp.ClientError, OSError):
         return "(no readable body)"
     return data.decode("utf-8", "replace").strip() or "(empty body)"
+
+
+def without_credential(text: str, headers: Mapping[str, str]) -> str:
+    """Blank out the credential sent in `headers` wherever a seller's error text quotes it.
+
+    Some servers quote a refused key back in their error; that text becomes the failure
+    reason that buyers, logs and the database see. A quote cut off by the length limit
+    still leaves the start of the credential at the end of the text: that goes too.
+    """
+    _, _, credential = headers.get("Authorization", "").partition(" ")
+    if not credential:
+        return text
+    text = text.replace(credential, CREDENTIAL_SHOWN)
+    for length in range(len(credential) - 1, CREDENTIAL_PREFIX_MIN - 1, -1):
+        if text.endswith(credential[:length]):
+            return text[:-length] + CREDENTIAL_SHOWN
+    return text
 
 
 def _describe(error: BaseException) -> str:
