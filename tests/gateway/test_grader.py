@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,9 +18,13 @@ from typing import Any
 import openai
 import pytest
 from aiohttp import web
+from openai.types.chat import ChatCompletionMessageParam
 
+from tokenpit.core.commands import AuditResult
 from tokenpit.core.events import AuditRecorded
 from tokenpit.gateway.grader import GraderConfig
+from tokenpit.grading.items import CATEGORIES
+from tokenpit.grading.suite import SUITE_VERSION
 from tokenpit.sim.seller import RunningSimSeller, SimSellerConfig, serving_sim_seller
 from tokenpit.testing.api import Trader
 from tokenpit.testing.gateway import (
@@ -109,6 +114,45 @@ async def test_a_certified_endpoint_may_sell_its_grade(tmp_path: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_certificate_holds_what_the_run_measured(tmp_path: Path) -> None:
+    validity_s = 3 * 3_600
+    config = gateway_test_config(
+        grader=GraderConfig(audit_interval_s=0, certificate_validity_s=validity_s)
+    )
+    async with (
+        seller_at(GOOD, 0) as sim,
+        serving_exchange(tmp_path / "x.db", config) as exchange,
+    ):
+        seller, endpoint_id = await register(exchange, sim.url)
+        run = await certified(exchange, seller, endpoint_id)
+        response = await exchange.client.get(f"/api/certificates/{run['certificate_id']}")
+        now_ns = exchange.core.clock.now_ns()
+
+    assert response.status_code == 200, response.text
+    certificate = response.json()
+    assert (certificate["grade"], certificate["endpoint_id"]) == ("A", endpoint_id)
+    assert certificate["suite_version"] == SUITE_VERSION
+
+    # Every category sampled, each score inside its own bounds, all adding up.
+    scores = certificate["scores"]
+    assert {score["category"] for score in scores} == {str(c) for c in CATEGORIES}
+    for score in [*scores, certificate["overall"]]:
+        assert score["items"] > 0, score
+        rate = score["passed"] / score["items"]
+        assert 0 <= score["lower"] <= rate <= score["upper"] <= 1, score
+    assert certificate["items_used"] == run["items"] > 0
+    assert certificate["overall"]["items"] == certificate["items_used"]
+    assert sum(score["items"] for score in scores) == certificate["items_used"]
+    assert sum(score["passed"] for score in scores) == certificate["overall"]["passed"]
+
+    assert certificate["ttft_p95_ms"] > 0
+    assert certificate["output_tps_median"] > 0
+    # The exchange's clock is a fake that stood still through the run.
+    assert certificate["issued_ns"] == now_ns
+    assert certificate["expires_at_ns"] == certificate["issued_ns"] + validity_s * 1_000_000_000
+
+
+@pytest.mark.anyio
 async def test_a_weak_endpoint_is_certified_with_no_grade(tmp_path: Path) -> None:
     weak = dataclasses.replace(GOOD, quality=0.1)
     async with seller_at(weak, 0) as sim, serving_exchange(tmp_path / "x.db") as exchange:
@@ -174,7 +218,7 @@ async def test_an_endpoint_that_degrades_after_certification_is_suspended_by_aud
 
         # The seller swaps in a model that gets nothing right, behind the same URL.
         async with seller_at(dataclasses.replace(GOOD, quality=0.0), port):
-            failing = []
+            failing: list[AuditResult] = []
             while _endpoint(exchange, endpoint_id).grade is not None and len(failing) < 60:
                 failing.append(await exchange.grader.audit(_endpoint(exchange, endpoint_id)))
 
@@ -200,14 +244,37 @@ def _endpoint(exchange: ExchangeServer, endpoint_id: int) -> Any:
     return exchange.core.exchange.state.endpoints[endpoint_id]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Received:
+    """One request as the seller received it."""
+
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class FixedDraws(random.Random):
+    """A grader's random source whose `random()` always draws `draw`: audits stream or not."""
+
+    def __init__(self, draw: float) -> None:
+        super().__init__(0)
+        self.draw = draw
+
+    def random(self) -> float:
+        return self.draw
+
+    # Defined here too, so that `randrange` keeps drawing from the real bits.
+    def getrandbits(self, k: int) -> int:
+        return super().getrandbits(k)
+
+
 @asynccontextmanager
-async def recording_seller() -> AsyncIterator[tuple[str, list[dict[str, str]]]]:
-    """Serve a seller that answers "ok" and records each request's headers."""
-    seen: list[dict[str, str]] = []
+async def recording_seller() -> AsyncIterator[tuple[str, list[Received]]]:
+    """Serve a seller that answers "ok" and records each request's headers and body."""
+    seen: list[Received] = []
 
     async def chat(request: web.Request) -> web.StreamResponse:
-        seen.append(dict(request.headers))
         body = await request.json()
+        seen.append(Received(dict(request.headers), body))
         message = {"role": "assistant", "content": "ok"}
         if not body.get("stream"):
             return web.json_response(
@@ -246,7 +313,7 @@ async def recording_seller() -> AsyncIterator[tuple[str, list[dict[str, str]]]]:
 @pytest.mark.anyio
 @pytest.mark.parametrize("stream", [False, True])
 async def test_an_audit_reaches_the_seller_exactly_as_buyer_traffic_does(
-    tmp_path: Path, stream: bool
+    tmp_path: Path, stream: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with (
         recording_seller() as (url, seen),
@@ -256,22 +323,35 @@ async def test_an_audit_reaches_the_seller_exactly_as_buyer_traffic_does(
         async with openai.AsyncOpenAI(
             base_url=f"{exchange.url}/v1", api_key=market.buyer.key, max_retries=0
         ) as client:
-            answer = await client.chat.completions.create(
-                model="CHAT-B",
-                messages=[{"role": "user", "content": "hi"}],
-                stream=stream,
-            )
+            # A buyer asking for a short, deterministic answer, as grading items do; the
+            # SDK leaves `stream` out unless it is asked to stream, as most callers do.
+            messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
             if stream:
-                [chunk async for chunk in answer]  # type: ignore[union-attr]
-        endpoint = _endpoint(exchange, market.endpoint_id)
-        while len(seen) < 2:
-            await exchange.grader.audit(endpoint)
+                chunks = await client.chat.completions.create(
+                    model="CHAT-B", messages=messages, max_tokens=50, temperature=0, stream=True
+                )
+                [chunk async for chunk in chunks]
+            else:
+                await client.chat.completions.create(
+                    model="CHAT-B", messages=messages, max_tokens=50, temperature=0
+                )
+        # Audits stream when the draw is under one half; the first audit is arithmetic,
+        # an item with neither tools nor a response format.
+        monkeypatch.setattr(exchange.grader, "_rng", FixedDraws(0.0 if stream else 0.99))
+        await exchange.grader.audit(_endpoint(exchange, market.endpoint_id))
 
-    buyer_headers, audit_headers = seen[0], seen[-1]
-    assert buyer_headers.keys() == audit_headers.keys()
-    for name in buyer_headers.keys() - {"Content-Length"}:
-        assert buyer_headers[name] == audit_headers[name], name
-    assert audit_headers["Authorization"] == "Bearer sk-seller-key"
+    buyer, audit = seen
+    assert buyer.headers.keys() == audit.headers.keys()
+    for name in buyer.headers.keys() - {"Content-Length"}:
+        assert buyer.headers[name] == audit.headers[name], name
+    assert audit.headers["Authorization"] == "Bearer sk-seller-key"
+
+    # The same fields; their order is each client's own (the SDK puts `stream` second).
+    assert buyer.body.keys() == audit.body.keys()
+    assert buyer.body["model"] == audit.body["model"] == "sim"
+    assert buyer.body.get("stream") == audit.body.get("stream") == (True if stream else None)
+    assert buyer.body.get("stream_options") == audit.body.get("stream_options")
+    assert audit.body.get("stream_options") == ({"include_usage": True} if stream else None)
 
 
 @pytest.mark.anyio
