@@ -1,7 +1,8 @@
 """A canary: a seller credential and buyer keys go through every gateway path and leak nowhere.
 
 The paths: a plain and a streamed delivery after failover from a failing seller, a stream
-cut midway, a seller that answers 401 quoting the key it was sent, an unknown model, a
+cut midway, a seller that answers 401 quoting the key it was sent, a stream that breaks
+off with an error quoting that key, an unknown model, a
 buyer's bad key (401), a buyer without units (402), and auto-buy. Then the API's listings,
 public and private, are read. Neither the credential nor any key may appear in a log line,
 an answer or the database. (The grader's certification and audit paths have their own test.)
@@ -96,6 +97,22 @@ async def refused_by_seller(exchange: ExchangeServer, url: str, bodies: list[str
     return market.buyer
 
 
+async def broken_by_an_echoing_error(
+    exchange: ExchangeServer, url: str, bodies: list[str]
+) -> Trader:
+    """A stream breaks off with an error quoting the Authorization header: blanked out too."""
+    market = await exchange.market(url, credential=CREDENTIAL)
+    async with client_for(exchange, market.buyer.key) as client:
+        chunks = await client.chat.completions.create(
+            model="CHAT-B", messages=MESSAGES, stream=True
+        )
+        with pytest.raises(openai.APIError) as broken:
+            bodies.extend([chunk.model_dump_json() async for chunk in chunks])
+    assert "Bearer [credential]" in broken.value.message
+    bodies.append(dump(broken.value))
+    return market.buyer
+
+
 async def bad_key_then_no_units_then_auto_buy(
     exchange: ExchangeServer, good_url: str, bad_key: str, bodies: list[str]
 ) -> Trader:
@@ -157,27 +174,29 @@ async def test_neither_credential_nor_keys_appear_in_logs_responses_or_the_datab
             running_sim_seller(dataclasses.replace(guarded, fault=Fault.CLOSE_MIDSTREAM)) as cut,
             running_sim_seller(guarded) as good,
             running_recording_seller(refuse_with_echo=True) as echoing,
+            running_recording_seller(echo_in_stream=True) as breaking,
             serving_exchange(tmp_path / "x.db") as exchange,
         ):
             market = await serve_with_failover(exchange, failing.url, good.url, bodies)
             bad_key = market.buyer.key + "-revoked"  # a logged bad key would show the real one
             cut_buyer = await cut_midstream(exchange, cut.url, bodies)
             refused_buyer = await refused_by_seller(exchange, echoing.url, bodies)
+            broken_buyer = await broken_by_an_echoing_error(exchange, breaking.url, bodies)
             auto_buyer = await bad_key_then_no_units_then_auto_buy(
                 exchange, good.url, bad_key, bodies
             )
             await exchange.settled()
-            buyers = [market.buyer, cut_buyer, refused_buyer, auto_buyer]
+            buyers = [market.buyer, cut_buyer, refused_buyer, broken_buyer, auto_buyer]
             deliveries = await read_listings(exchange, buyers, market.seller, bodies)
 
     # Every path was taken with the credential: the guarded sellers refuse requests without
     # it, and the echoing seller was sent it. The failing seller is tried once; after that
     # the router ranks it behind the good one.
     outcomes = sorted(d["outcome"] for d in deliveries)
-    assert outcomes == ["failed", "failed", "on_grade", "on_grade", "on_grade", "on_grade"]
-    assert [request.headers["Authorization"] for request in echoing.requests] == [
-        f"Bearer {CREDENTIAL}"
-    ]
+    assert outcomes == ["failed", "failed", *["on_grade"] * 5]
+    for seller in (echoing, breaking):
+        sent = [request.headers["Authorization"] for request in seller.requests]
+        assert sent == [f"Bearer {CREDENTIAL}"]
     output = capfd.readouterr()
     logged = [output.out, output.err, *(record.getMessage() for record in caplog.records)]
     logged += [repr(entry) for entry in logs]

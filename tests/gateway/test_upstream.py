@@ -21,6 +21,11 @@ HEADERS = {"Content-Type": "application/json", "Authorization": "Bearer sk-selle
             "quoted, then cut at the limit: sk-seller-01",
             "quoted, then cut at the limit: [credential]",
         ),
+        (
+            "a long quote 'Bearer sk-sell...6789' shortened",
+            "a long quote 'Bearer [credential]...[credential]' shortened",
+        ),
+        ("cut at a limit: sk-seller-0123…", "cut at a limit: [credential]…"),
         ("ends with sk-", "ends with sk-"),  # under 4 characters: nothing given away
         ("no key here", "no key here"),
     ],

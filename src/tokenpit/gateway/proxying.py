@@ -21,7 +21,7 @@ from tokenpit.gateway.errors import SellerError, error_body
 from tokenpit.gateway.metering import Meter, MeteringError
 from tokenpit.gateway.request import Request
 from tokenpit.gateway.sse import SseError, SseParser, decode_chunk, read_chunk
-from tokenpit.gateway.upstream import Upstream
+from tokenpit.gateway.upstream import Upstream, without_credential
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ANSWER_BYTES_MAX = 64 * 1024 * 1024
@@ -106,8 +106,11 @@ async def proxy_stream(
         await stream.forward(io.upstream.chunks(response))
     except (SellerError, SseError, MeteringError) as error:
         reason = error.reason if isinstance(error, SellerError) else f"malformed stream: {error}"
+        # The reason quotes what the seller sent, which may echo the credential it was given.
+        reason = without_credential(reason, headers)
         if not stream.started:
-            raise error if isinstance(error, SellerError) else SellerError(reason) from error
+            status = error.status if isinstance(error, SellerError) else None
+            raise SellerError(reason, status=status) from error
         stream.broken = reason
         body = error_body(reason, "upstream_error", None, "seller_failed")
         await send(_body(b"data: " + body + b"\n\n"))

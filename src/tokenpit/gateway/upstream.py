@@ -21,6 +21,7 @@ CHAT_PATH = "/chat/completions"
 ERROR_TEXT_MAX = 300  # of a seller's error body, quoted in the failure reason
 CREDENTIAL_SHOWN = "[credential]"
 CREDENTIAL_PREFIX_MIN = 4  # a cut-off quote shorter than this gives nothing away
+_CUT_MARKS = ("...", "…")  # where reprlib and our own limits shorten a quoted text
 
 
 class Upstream:
@@ -132,16 +133,21 @@ def without_credential(text: str, headers: Mapping[str, str]) -> str:
     """Blank out the credential sent in `headers` wherever a seller's error text quotes it.
 
     Some servers quote a refused key back in their error; that text becomes the failure
-    reason that buyers, logs and the database see. A quote cut off by the length limit
-    still leaves the start of the credential at the end of the text: that goes too.
+    reason that buyers, logs and the database see. A quote shortened to fit leaves pieces
+    of the credential: its start before a cut mark or at the end of the text, its end after
+    a cut mark. Those go too.
     """
     _, _, credential = headers.get("Authorization", "").partition(" ")
     if not credential:
         return text
     text = text.replace(credential, CREDENTIAL_SHOWN)
     for length in range(len(credential) - 1, CREDENTIAL_PREFIX_MIN - 1, -1):
-        if text.endswith(credential[:length]):
-            return text[:-length] + CREDENTIAL_SHOWN
+        head, tail = credential[:length], credential[-length:]
+        for mark in _CUT_MARKS:
+            text = text.replace(head + mark, CREDENTIAL_SHOWN + mark)
+            text = text.replace(mark + tail, mark + CREDENTIAL_SHOWN)
+        if text.endswith(head):
+            text = text[:-length] + CREDENTIAL_SHOWN
     return text
 
 

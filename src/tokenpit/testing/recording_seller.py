@@ -7,7 +7,9 @@
 It answers every chat completion with one short reply, plain or streamed (with the usage
 chunk when asked). With `refuse_with_echo` it answers 401 instead, quoting the
 Authorization header it got, as some servers quote a wrong key back: a test can then
-check that the gateway never passes a seller's credential on to a buyer.
+check that the gateway never passes a seller's credential on to a buyer. With
+`echo_in_stream` a streamed answer starts, then breaks off with an error object that
+quotes the header, after the buyer has had bytes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class RecordingSeller:
 
 @asynccontextmanager
 async def running_recording_seller(
-    *, refuse_with_echo: bool = False
+    *, refuse_with_echo: bool = False, echo_in_stream: bool = False
 ) -> AsyncIterator[RecordingSeller]:
     """Serve a recording seller on a loopback port for the length of the block."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -58,7 +60,7 @@ async def running_recording_seller(
             error = {"message": f"Incorrect API key provided: {given}", "type": "auth_error"}
             return web.json_response({"error": error}, status=401)
         if body.get("stream"):
-            return await _stream(request, body)
+            return await _stream(request, body, echo_in_stream=echo_in_stream)
         return web.json_response(_completion(body["model"]))
 
     app = web.Application()
@@ -85,7 +87,9 @@ def _completion(model: str) -> dict[str, Any]:
     }
 
 
-async def _stream(request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
+async def _stream(
+    request: web.Request, body: dict[str, Any], *, echo_in_stream: bool
+) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await response.prepare(request)
     envelope = {"id": "chatcmpl-recorded", "object": "chat.completion.chunk", "created": 0}
@@ -98,6 +102,12 @@ async def _stream(request: web.Request, body: dict[str, Any]) -> web.StreamRespo
     for delta, finish_reason in deltas:
         choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
         await response.write(_event({**envelope, "choices": [choice]}))
+        if echo_in_stream and delta.get("content"):
+            given = request.headers.get("Authorization", "")
+            error = {"message": f"session lost for {given}", "type": "server_error"}
+            await response.write(_event({"error": error}))
+            await response.write_eof()
+            return response
     if (body.get("stream_options") or {}).get("include_usage"):
         await response.write(_event({**envelope, "choices": [], "usage": USAGE}))
     await response.write(b"data: [DONE]\n\n")
