@@ -140,6 +140,7 @@ def test_the_sellers_page_shows_certificates_scores_and_audits(
     first = page.locator("#sellers tr").first
     expect(first).to_contain_text("CHAT-A")
     expect(first).to_contain_text("ms")  # its time to first token, from its deliveries
+    expect(first).to_contain_text("matches")  # its reported usage agrees with the reference
     expect(page.locator("#certificate")).to_contain_text("measured")
 
 

@@ -26,6 +26,7 @@ export function mount(root, _params, app) {
     "Off grade",
     "TTFT p50",
     "TTFT p95",
+    "Usage",
   ];
   root.append(
     h(
@@ -173,8 +174,16 @@ function sellerRow(view, parts, seller) {
     ),
     h("td", { class: "num" }, ms(seller.ttft_p50_ms)),
     h("td", { class: "num" }, ms(seller.ttft_p95_ms)),
+    h("td", {}, usageBadge(seller.usage_drift)),
   );
   return element;
+}
+
+/** Whether the seller's own usage figures match the reference count; the reason on hover. */
+function usageBadge(drift) {
+  const badge = statusBadge(drift ? "drifts" : "matches");
+  badge.title = drift || "the usage the seller reports matches the reference count";
+  return badge;
 }
 
 async function loadCertificate(view, parts, seller) {
