@@ -138,6 +138,37 @@ def test_a_trade_placed_through_the_api_reaches_the_demo_tape_without_reload(
     screenshot(page, artifacts, "demo-instrument")
 
 
+def test_the_demo_instrument_page_draws_candles_and_depth(
+    page: Page, demo: RunningDemo, artifacts: Path
+) -> None:
+    with httpx.Client(base_url=demo.url, headers=_bearer(demo)) as client:
+        instrument, ask = _two_sided_a_instrument(client)
+        # A trade of our own, so the instrument surely has a candle to draw.
+        placed = client.post(
+            "/api/orders",
+            json={
+                "instrument": instrument,
+                "side": "buy",
+                "price_micros": ask,
+                "lots": 1,
+                "time_in_force": "ioc",
+            },
+        )
+        candles_listed = client.get(f"/api/candles/{instrument}").json()["data"]
+    assert placed.json()["trades"], placed.text
+    page.goto(f"{demo.url}/instrument/{instrument}")
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+
+    candles = chart_points(page, "#candles-chart")
+    depth = chart_points(page, "#depth-chart")
+    screenshot(page, artifacts, "demo-instrument-charts")
+
+    assert len(candles) == 2  # the candlesticks and their volume bars
+    assert candles[0] == candles[1] >= len(candles_listed) >= 1
+    assert len(depth) == 2  # bids and asks
+    assert all(points >= 3 for points in depth)  # at least one level a side, as a step
+
+
 def test_an_order_cancelled_on_the_demo_account_page_is_cancelled(
     page: Page, demo: RunningDemo
 ) -> None:
@@ -161,6 +192,24 @@ def test_an_order_cancelled_on_the_demo_account_page_is_cancelled(
 
 def _bearer(demo: RunningDemo) -> dict[str, str]:
     return {"Authorization": f"Bearer {demo.buyer_key}"}
+
+
+def _two_sided_a_instrument(client: httpx.Client) -> tuple[str, int]:
+    """Return a grade A instrument with bids and asks, and its best ask.
+
+    One whose period has not begun (the current one is `delivering`), so that it trades
+    for a minute at least while the page watches.
+    """
+    listed = client.get("/api/instruments").json()["data"]
+    trading = sorted(
+        (i for i in listed if i["grade"] == "CHAT-A" and i["state"] == "trading"),
+        key=lambda i: i["period_start_ns"],
+    )
+    for instrument in trading:
+        book = client.get(f"/api/book/{instrument['symbol']}").json()
+        if book.get("best_bid_micros") and book.get("best_ask_micros"):
+            return instrument["symbol"], int(book["best_ask_micros"])
+    raise AssertionError("no later grade A instrument has both bids and asks")
 
 
 def _quoted_a_instrument(client: httpx.Client) -> tuple[str, int]:
