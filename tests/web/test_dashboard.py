@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from .market import FOCUS_HOUR, Market, symbol
 
 pytestmark = pytest.mark.slow
 
 INSTRUMENT = symbol("B", FOCUS_HOUR)
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # A chart is drawn when plotly has rendered its SVG and every trace holds points.
 CHART_POINTS = """selector => {
   const chart = document.querySelector(selector);
