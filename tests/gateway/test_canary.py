@@ -72,16 +72,19 @@ async def serve_with_failover(
     return market
 
 
-async def cut_midstream(exchange: ExchangeServer, url: str, bodies: list[str]) -> Trader:
+async def stream_until_broken(
+    exchange: ExchangeServer, url: str, bodies: list[str]
+) -> tuple[Trader, openai.APIError]:
+    """A buyer's stream from a seller that breaks it off midway; return the buyer and error."""
     market = await exchange.market(url, credential=CREDENTIAL)
     async with client_for(exchange, market.buyer.key) as client:
         chunks = await client.chat.completions.create(
             model="CHAT-B", messages=MESSAGES, stream=True
         )
-        with pytest.raises(openai.APIError) as cut:
+        with pytest.raises(openai.APIError) as broken:
             bodies.extend([chunk.model_dump_json() async for chunk in chunks])
-        bodies.append(dump(cut.value))
-    return market.buyer
+    bodies.append(dump(broken.value))
+    return market.buyer, broken.value
 
 
 async def refused_by_seller(exchange: ExchangeServer, url: str, bodies: list[str]) -> Trader:
@@ -94,22 +97,6 @@ async def refused_by_seller(exchange: ExchangeServer, url: str, bodies: list[str
     assert "seller answered 401" in refused.value.message
     assert "Bearer [credential]" in refused.value.message  # quoted back, and blanked out
     bodies.append(dump(refused.value))
-    return market.buyer
-
-
-async def broken_by_an_echoing_error(
-    exchange: ExchangeServer, url: str, bodies: list[str]
-) -> Trader:
-    """A stream breaks off with an error quoting the Authorization header: blanked out too."""
-    market = await exchange.market(url, credential=CREDENTIAL)
-    async with client_for(exchange, market.buyer.key) as client:
-        chunks = await client.chat.completions.create(
-            model="CHAT-B", messages=MESSAGES, stream=True
-        )
-        with pytest.raises(openai.APIError) as broken:
-            bodies.extend([chunk.model_dump_json() async for chunk in chunks])
-    assert "Bearer [credential]" in broken.value.message
-    bodies.append(dump(broken.value))
     return market.buyer
 
 
@@ -179,9 +166,11 @@ async def test_neither_credential_nor_keys_appear_in_logs_responses_or_the_datab
         ):
             market = await serve_with_failover(exchange, failing.url, good.url, bodies)
             bad_key = market.buyer.key + "-revoked"  # a logged bad key would show the real one
-            cut_buyer = await cut_midstream(exchange, cut.url, bodies)
+            cut_buyer, _ = await stream_until_broken(exchange, cut.url, bodies)
             refused_buyer = await refused_by_seller(exchange, echoing.url, bodies)
-            broken_buyer = await broken_by_an_echoing_error(exchange, breaking.url, bodies)
+            broken_buyer, broken = await stream_until_broken(exchange, breaking.url, bodies)
+            # The seller's error quoted the Authorization header: blanked out here too.
+            assert "Bearer [credential]" in broken.message
             auto_buyer = await bad_key_then_no_units_then_auto_buy(
                 exchange, good.url, bad_key, bodies
             )

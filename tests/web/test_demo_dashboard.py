@@ -119,16 +119,7 @@ def test_a_trade_placed_through_the_api_reaches_the_demo_tape_without_reload(
         expect(page.locator("#live")).to_have_attribute("data-state", "live")
         page.evaluate("window.loadedOnce = true")
 
-        placed = client.post(
-            "/api/orders",
-            json={
-                "instrument": instrument,
-                "side": "buy",
-                "price_micros": ask,
-                "lots": 1,
-                "time_in_force": "ioc",
-            },
-        )
+        placed = _buy_one_at(client, instrument, ask)
 
     trades = placed.json()["trades"]
     assert trades, placed.text
@@ -144,16 +135,7 @@ def test_the_demo_instrument_page_draws_candles_and_depth(
     with httpx.Client(base_url=demo.url, headers=_bearer(demo)) as client:
         instrument, ask = _two_sided_a_instrument(client)
         # A trade of our own, so the instrument surely has a candle to draw.
-        placed = client.post(
-            "/api/orders",
-            json={
-                "instrument": instrument,
-                "side": "buy",
-                "price_micros": ask,
-                "lots": 1,
-                "time_in_force": "ioc",
-            },
-        )
+        placed = _buy_one_at(client, instrument, ask)
         candles_listed = client.get(f"/api/candles/{instrument}").json()["data"]
     assert placed.json()["trades"], placed.text
     page.goto(f"{demo.url}/instrument/{instrument}")
@@ -188,6 +170,12 @@ def test_an_order_cancelled_on_the_demo_account_page_is_cancelled(
         expect(row).to_have_count(0)
         order = client.get(f"/api/orders/{resting['id']}").json()
     assert order["status"] == "cancelled"
+
+
+def _buy_one_at(client: httpx.Client, instrument: str, ask: int) -> httpx.Response:
+    """Buy one lot at the best ask, immediately or not at all."""
+    order = {"instrument": instrument, "side": "buy", "price_micros": ask, "lots": 1}
+    return client.post("/api/orders", json={**order, "time_in_force": "ioc"})
 
 
 def _bearer(demo: RunningDemo) -> dict[str, str]:
