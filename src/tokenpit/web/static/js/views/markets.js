@@ -157,7 +157,7 @@ function drawCurves(element, grades, curves) {
         "%{y:.3f}  bid %{customdata[0]} ask %{customdata[1]} last %{customdata[2]}<extra>" +
         grade +
         "</extra>",
-      line: { color: gradeColor(rank), width: 2, shape: "spline", smoothing: 0.6 },
+      line: { color: gradeColor(rank), width: 2 },  // straight: a spline would draw prices no period has
       marker: { size: 5 },
     };
   });
