@@ -157,7 +157,8 @@ function drawCurves(element, grades, curves) {
         "%{y:.3f}  bid %{customdata[0]} ask %{customdata[1]} last %{customdata[2]}<extra>" +
         grade +
         "</extra>",
-      line: { color: gradeColor(rank), width: 2 },  // straight: a spline would draw prices no period has
+      // Straight segments: a spline would draw prices that no delivery period has.
+      line: { color: gradeColor(rank), width: 2 },
       marker: { size: 5 },
     };
   });
