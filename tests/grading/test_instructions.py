@@ -32,6 +32,14 @@ def test_case_rules_never_come_together() -> None:
         assert {Rule.LOWERCASE, Rule.UPPERCASE} - rules
 
 
+def test_a_non_answer_passes_no_item() -> None:
+    # Every item has a rule the reply must act on: a length, a word, bullets, an opening or
+    # a closing. Forbidden words and a case alone would be kept by saying nothing useful.
+    for it in items(Category.INSTRUCTIONS, 600):
+        for non_answer in ("I am not sure.", "i am not sure", "I AM NOT SURE", ""):
+            assert not check(it, Answer(content=non_answer)).passed, (it.prompt, non_answer)
+
+
 def test_forbidden_words_are_ones_the_topic_tempts() -> None:
     tempting = {word for _, words in TOPICS for word in words}
     forbidden = [

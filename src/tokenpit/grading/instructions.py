@@ -1,6 +1,8 @@
 """Instruction items: a short writing task on a generated topic, under verifiable rules.
 
-One rule at difficulty 1, two at 2, three at 3, never two that contradict. Forbidden words
+One rule at difficulty 1, two at 2, three at 3, never two that contradict, and always one
+that the reply must act on (a length, a word, bullets, an opening or a closing): a reply
+that ignores the task keeps the other rules for free. Forbidden words
 are the ones the topic tempts a writer to use (no "honey" in a note about keeping bees), so
 following the rules takes attention rather than luck. The reference solver reads the rules
 back and writes a reply that follows every one.
@@ -49,6 +51,7 @@ OPENINGS = ("Here is my answer", "Dear reader", "Good day to you", "Let me expla
 CLOSINGS = ("That is all", "Thank you for reading", "Until next time", "Stay curious")
 HEADER = "Follow every one of these rules:"
 
+_KEPT_BY_DOING_NOTHING = (Rule.EXCLUDE, Rule.LOWERCASE, Rule.UPPERCASE)
 # Families of rules an item draws from, one rule from each: the case rules exclude each other.
 _FAMILIES = (
     (Rule.WORD_RANGE,),
@@ -59,6 +62,9 @@ _FAMILIES = (
     (Rule.STARTS_WITH,),
     (Rule.ENDS_WITH,),
 )
+# The families a reply must act on to follow. A non-answer ("I am not sure.") uses no
+# forbidden word and may be all one case, so an item of only those rules would pass it.
+_ACTING = tuple(family for family in _FAMILIES if family[0] not in _KEPT_BY_DOING_NOTHING)
 # The solver's sentences, five or six words each, with no word any topic tempts.
 _FILLERS = (
     "Small steps add up over time.",
@@ -81,7 +87,9 @@ def generate(rng: random.Random, difficulty: int) -> Item:
     """Return a fresh instruction item with `difficulty` rules."""
     template, task = rng.choice(TASKS)
     topic, tempting = rng.choice(TOPICS)
-    families = rng.sample(_FAMILIES, difficulty)
+    acting = rng.choice(_ACTING)
+    families = [acting, *rng.sample([f for f in _FAMILIES if f is not acting], difficulty - 1)]
+    rng.shuffle(families)
     rules = [rng.choice(family) for family in families]
     constraints = [_draw(rng, rule, rules, tempting, difficulty) for rule in rules]
 

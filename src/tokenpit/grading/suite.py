@@ -26,7 +26,7 @@ from tokenpit.grading import (
 from tokenpit.grading.items import DIFFICULTIES, Category, Item
 
 # Bump when a generator or a checker changes; every certificate records it.
-SUITE_VERSION: Final = "2026.12-1"
+SUITE_VERSION: Final = "2026.12-2"
 SEED_BYTES_MIN: Final = 16
 
 _GENERATORS: Final[dict[Category, Callable[[random.Random, int], Item]]] = {
