@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from tokenpit.grading.certify import Certification, CertificationConfig, Progress
+from tokenpit.grading.client import Reply
 from tokenpit.grading.report import Report
 from tokenpit.grading.suite import Suite
 from tokenpit.specs import default_spec
-from tokenpit.testing.grading import EndpointTraits, SimulatedEndpoint
+from tokenpit.testing.grading import WRONG, EndpointTraits, SimulatedEndpoint
 
 pytestmark = pytest.mark.anyio
 
@@ -94,6 +95,32 @@ async def test_a_context_window_smaller_than_the_grade_needs_lowers_it() -> None
     assert report.grade == "B"
     assert report.context_tokens == 32_000
     assert "context check at 128,000 tokens failed" in report.reason
+
+
+class OnePromptWrong(SimulatedEndpoint):
+    """Answers like a model at temperature 0: the first context prompt always wrong."""
+
+    wrong_prompt: str | None = None
+
+    async def chat(self, body: dict[str, Any]) -> Reply:
+        prompt = str(body["messages"][-1]["content"])
+        if len(prompt) > 200_000:  # the check at 128,000 tokens; graded items are far shorter
+            self.wrong_prompt = self.wrong_prompt or prompt
+            if prompt == self.wrong_prompt:
+                return Reply(WRONG, duration_ms=500.0, output_tokens=4)
+        return await super().chat(body)
+
+
+async def test_a_context_check_that_fails_once_is_retried_on_a_fresh_item() -> None:
+    endpoint = OnePromptWrong(EndpointTraits.uniform(0.97), random.Random(1))
+    run = Certification(
+        endpoint, default_spec(), Suite(bytes(32)), CertificationConfig(), rng=random.Random(1)
+    )
+
+    report = await run.run()
+
+    assert report.grade == "A"
+    assert report.context_tokens == 128_000
 
 
 async def test_failed_requests_count_as_failed_items() -> None:

@@ -88,6 +88,9 @@ def test_the_context_item_fills_most_of_the_window(context_tokens: int) -> None:
 
 def test_the_context_item_is_the_same_for_the_same_seed_and_size() -> None:
     assert Suite(SEED).context_item(8_000) == Suite(SEED).context_item(8_000)
+    retried = Suite(SEED).context_item(8_000, attempt=1)
+    assert retried.prompt != Suite(SEED).context_item(8_000).prompt
+    assert retried == Suite(SEED).context_item(8_000, attempt=1)
 
 
 def test_a_large_context_item_builds_in_well_under_a_second() -> None:

@@ -305,9 +305,9 @@ class _ContextCheck:
         if tokens in self._failed:
             return self._failed[tokens]
         problems = []
-        for _ in range(self._run.config.context_attempts):
+        for attempt in range(self._run.config.context_attempts):
             self._run._report_progress("context", f"retrieval at {tokens:,} tokens")
-            item = self._run.suite.context_item(tokens)
+            item = self._run.suite.context_item(tokens, attempt)
             reply = await self._run._send(self._run._body(item, stream=False))
             problem = _context_problem(item, reply, tokens)
             if problem is None:

@@ -64,9 +64,16 @@ class Suite:
         drawn = rng.choice(DIFFICULTIES)
         return _GENERATORS[Category(category)](rng, drawn if difficulty is None else difficulty)
 
-    def context_item(self, context_tokens: int) -> Item:
-        """Return the context-window check item for a window of `context_tokens` tokens."""
-        return retrieval.context_item(self._rng(f"context:{context_tokens}"), context_tokens)
+    def context_item(self, context_tokens: int, attempt: int = 0) -> Item:
+        """Return the context-window check item for a window of `context_tokens` tokens.
+
+        Each `attempt` gets an item of its own: a model that answers a prompt the same way
+        every time would fail a repeated one again, whatever its window.
+        """
+        if attempt < 0:
+            raise ValueError(f"attempt {attempt} must be >= 0")
+        label = f"context:{context_tokens}" + (f":{attempt}" if attempt else "")
+        return retrieval.context_item(self._rng(label), context_tokens)
 
     def _rng(self, label: str) -> random.Random:
         digest = hashlib.blake2b(self._seed + b"\x00" + label.encode(), digest_size=32).digest()
