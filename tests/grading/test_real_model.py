@@ -122,12 +122,15 @@ async def test_the_certify_command_reports_smollm2_as_json_with_no_grade(
     assert report["ttft_p95_ms"] > 0
     assert report["output_tps_median"] > 0
 
-    # What the in-process runs found: no grade, streams and forced tool calls, no
-    # json_schema (so no extraction items), arithmetic wrong, far below the lowest grade.
+    # What the in-process runs found: no grade, streams, no json_schema (so no extraction
+    # items), arithmetic wrong, far below the lowest grade.
     assert report["grade"] is None
     assert report["quality_grade"] is None
     assert report["reason"].startswith(("below every grade", "no grade shown at the item limit"))
-    assert {"streaming", "tools"} <= set(report["features"])
+    # The command draws its probes afresh (the in-process runs are seeded): SmolLM2 makes
+    # the forced tool call for most prompts, not all, so tools is shown or its problem named.
+    assert "streaming" in report["features"]
+    assert "tools" in report["features"] or "tools" in report["feature_problems"]
     assert "json_schema" in report["feature_problems"]
     assert categories["arithmetic"]["passed"] <= 1
     lowest = default_spec().grades[-1]
